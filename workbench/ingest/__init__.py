@@ -1,0 +1,1 @@
+"""Ingest: one reader per format, normalisation, segmentation, the batch pipeline."""

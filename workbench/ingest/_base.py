@@ -1,0 +1,66 @@
+"""The contract every reader follows: bytes in, a list of text blocks out.
+
+A reader turns the bytes of one source file into ``Block`` objects in reading
+order. It does not normalise text, split speaker turns or touch the store: the
+ingest pipeline does that once for every format, so offsets are computed in a
+single place (see ``workbench.ingest.document``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Block:
+    """One paragraph-like unit of a source, in reading order.
+
+    kind: paragraph, heading, bullet, table_row, footnote, endnote, cue, caption.
+    speaker/time_start/time_end are set by readers that know them (captions, bold
+    speaker runs in docx); otherwise segmentation detects speakers in the text.
+    Text may hold single newlines; blank lines separate blocks in the stored text.
+    """
+
+    text: str
+    kind: str = "paragraph"
+    page: int | None = None
+    speaker: str | None = None
+    time_start: float | None = None
+    time_end: float | None = None
+
+
+@dataclass
+class Memo:
+    """A note that belongs to the document but not to its text (e.g. a Word comment)."""
+
+    text: str
+    author: str | None = None
+    created: str | None = None
+    anchor_text: str | None = None
+
+
+@dataclass
+class ReadResult:
+    """What a reader found in one file (or one row of a survey file)."""
+
+    blocks: list[Block]
+    title: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    memos: list[Memo] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    attributes: dict[str, Any] = field(default_factory=dict)
+    doc_type: str | None = None
+    part: str = ""  # which part of the file (survey row); '' for whole files
+
+
+@dataclass
+class ReadOptions:
+    """Options that reach every reader."""
+
+    password: str | None = None
+    time_limit: float = 120.0  # seconds per file
+    survey_mode: str = "row"  # row: one document per row; file: one per file
+    text_column: str | None = None
+    max_archive_bytes: int = 1_000_000_000  # total uncompressed size of a docx/odt/xlsx
+    max_archive_members: int = 10_000

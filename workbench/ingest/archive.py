@@ -1,0 +1,42 @@
+"""Zip containers (docx, odt, xlsx) opened with checks for traversal and bombs."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from workbench.errors import CorruptFileError, UnsafeFileError
+
+MAX_RATIO = 200  # uncompressed/compressed size above which a member is a bomb
+
+
+def open_zip(data: bytes, name: str, max_total: int, max_members: int) -> zipfile.ZipFile:
+    """Open zip bytes after checking member names, count and declared sizes."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise CorruptFileError(f"{name}: not a valid zip container ({exc})") from exc
+    infos = zf.infolist()
+    if len(infos) > max_members:
+        raise UnsafeFileError(f"{name}: archive has {len(infos)} members (limit {max_members})")
+    total = 0
+    for info in infos:
+        member = info.filename
+        if member.startswith(("/", "\\")) or ".." in member.replace("\\", "/").split("/") or ":" in member.split("/")[0]:
+            raise UnsafeFileError(f"{name}: archive member {member!r} points outside the archive")
+        total += info.file_size
+        if info.compress_size and info.file_size > 1_000_000 and info.file_size / info.compress_size > MAX_RATIO:
+            raise UnsafeFileError(f"{name}: archive member {member!r} expands {info.file_size // info.compress_size}x (zip bomb)")
+    if total > max_total:
+        raise UnsafeFileError(f"{name}: archive expands to {total} bytes (limit {max_total})")
+    return zf
+
+
+def read_member(zf: zipfile.ZipFile, member: str, name: str) -> bytes | None:
+    """Read one member, or None when it is absent; damage is a CorruptFileError."""
+    try:
+        return zf.read(member)
+    except KeyError:
+        return None
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise CorruptFileError(f"{name}: archive member {member} is damaged ({exc})") from exc

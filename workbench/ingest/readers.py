@@ -1,0 +1,45 @@
+"""Which reader handles which file extension; readers are imported on first use."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from workbench.errors import UnsupportedFormatError
+
+# extension -> (module, format name)
+READERS: dict[str, tuple[str, str]] = {
+    ".txt": ("workbench.ingest.text", "txt"),
+    ".text": ("workbench.ingest.text", "txt"),
+    ".md": ("workbench.ingest.text", "md"),
+    ".markdown": ("workbench.ingest.text", "md"),
+    ".docx": ("workbench.ingest.docx", "docx"),
+    ".pdf": ("workbench.ingest.pdf", "pdf"),
+    ".odt": ("workbench.ingest.odt", "odt"),
+    ".rtf": ("workbench.ingest.rtf", "rtf"),
+    ".html": ("workbench.ingest.html", "html"),
+    ".htm": ("workbench.ingest.html", "html"),
+    ".vtt": ("workbench.ingest.captions", "vtt"),
+    ".srt": ("workbench.ingest.captions", "srt"),
+    ".csv": ("workbench.ingest.survey", "csv"),
+    ".xlsx": ("workbench.ingest.survey", "xlsx"),
+}
+
+
+def format_of(path: Path) -> str:
+    """The format name for a path, or UnsupportedFormatError."""
+    ext = path.suffix.lower()
+    if ext not in READERS:
+        shown = ext or "no extension"
+        raise UnsupportedFormatError(f"{path.name}: unsupported file type ({shown})")
+    return READERS[ext][1]
+
+
+def reader_for(path: Path):
+    """The reader module for a path; it has read(data, name, options) -> list[ReadResult]."""
+    format_of(path)
+    return importlib.import_module(READERS[path.suffix.lower()][0])
+
+
+def is_supported(path: Path) -> bool:
+    return path.suffix.lower() in READERS

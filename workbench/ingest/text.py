@@ -1,0 +1,53 @@
+"""Plain text and Markdown: paragraphs, bullets, headings; encodings detected."""
+
+from __future__ import annotations
+
+import re
+
+from workbench.ingest._base import Block, ReadOptions, ReadResult
+from workbench.ingest.encoding import decode_text
+from workbench.ingest.normalise import normalise_text
+from workbench.ingest.speakers import find_label
+
+BULLET = re.compile(r"^\s*(?:[-*•–·▪◦]|\d{1,3}[.)]|[a-z][.)])\s+\S")
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_BLANK = re.compile(r"\n[ \t]*\n")
+
+
+def split_lines_into_blocks(lines: list[str], markdown: bool) -> list[Block]:
+    """Blocks from the lines of one paragraph: bullets, headings and speaker lines start new blocks."""
+    blocks: list[Block] = []
+    for line in lines:
+        if not line.strip():
+            continue
+        heading = _MD_HEADING.match(line) if markdown else None
+        if heading:
+            blocks.append(Block(heading.group(2), "heading"))
+            continue
+        starts_new = BULLET.match(line) or (find_label(line) is not None and not find_label(line).own_line)
+        if starts_new or not blocks or blocks[-1].kind == "heading":
+            blocks.append(Block(line, "bullet" if BULLET.match(line) else "paragraph"))
+        else:
+            blocks[-1].text += "\n" + line
+    return blocks
+
+
+def text_to_blocks(text: str, markdown: bool = False) -> list[Block]:
+    """Blank-line separated paragraphs; a file without blank lines is one paragraph a line."""
+    text = normalise_text(text)
+    paragraphs = _BLANK.split(text)
+    if len(paragraphs) == 1:
+        return [b for line in text.split("\n") for b in split_lines_into_blocks([line], markdown)]
+    blocks: list[Block] = []
+    for para in paragraphs:
+        blocks.extend(split_lines_into_blocks(para.split("\n"), markdown))
+    return blocks
+
+
+def read(data: bytes, name: str, options: ReadOptions) -> ReadResult:
+    """Read a .txt or .md file."""
+    text, encoding = decode_text(data, name)
+    markdown = name.lower().endswith((".md", ".markdown"))
+    blocks = text_to_blocks(text, markdown)
+    title = next((b.text for b in blocks if b.kind == "heading"), None) if markdown else None
+    return ReadResult(blocks=blocks, title=title, metadata={"encoding": encoding})

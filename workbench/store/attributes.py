@@ -1,0 +1,71 @@
+"""Typed case attributes: numbers and dates are stored so they can be compared."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+_ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
+
+
+def typed_value(value: Any) -> dict[str, Any]:
+    """Columns value, value_type, value_number, value_date for one attribute value.
+
+    Dates: ISO (2024, 2024-03, 2024-03-12) or day/month/year; numbers: integers
+    and decimals (thousands separators removed). Everything else is text.
+    """
+    if isinstance(value, (dt.date, dt.datetime)):
+        iso = value.isoformat()[:10]
+        return {"value": iso, "value_type": "date", "value_number": None, "value_date": iso}
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    text = " ".join(str(value).split())
+    row = {"value": text, "value_type": "text", "value_number": None, "value_date": None}
+    if _ISO_DATE.match(text) and _valid_date(text):
+        row.update(value_type="date", value_date=text)
+    elif m := _UK_DATE.match(text):
+        day, month, year = (int(x) for x in m.groups())
+        if _valid_date(f"{year:04d}-{month:02d}-{day:02d}"):
+            row.update(value_type="date", value_date=f"{year:04d}-{month:02d}-{day:02d}")
+    elif _NUMBER.match(text.replace(",", "")) and not re.match(r"^0\d", text):
+        row.update(value_type="number", value_number=float(text.replace(",", "")))
+    return row
+
+
+def _valid_date(iso: str) -> bool:
+    parts = [int(p) for p in iso.split("-")] + [1, 1]
+    try:
+        dt.date(parts[0], parts[1], parts[2])
+    except ValueError:
+        return False
+    return 1800 <= parts[0] <= 2200
+
+
+def set_attributes(db, document_id: int, attributes: dict[str, Any]) -> None:
+    """Insert or replace attributes of one document (call inside a transaction)."""
+    rows = []
+    for name, value in attributes.items():
+        name = str(name).strip()
+        if not name or value is None or str(value).strip() == "":
+            continue
+        rows.append({"document_id": document_id, "name": name, **typed_value(value)})
+    if rows:
+        db["attributes"].upsert_all(rows, pk=("document_id", "name"))
+
+
+def attributes_of(db, document_id: int) -> dict[str, Any]:
+    """An attribute dict with numbers as numbers and dates as ISO strings."""
+    out: dict[str, Any] = {}
+    for row in db.query("SELECT * FROM attributes WHERE document_id = ? ORDER BY name", [document_id]):
+        out[row["name"]] = _python_value(row)
+    return out
+
+
+def _python_value(row: dict) -> Any:
+    if row["value_type"] == "number":
+        number = row["value_number"]
+        return int(number) if float(number).is_integer() and "." not in row["value"] else number
+    return row["value"]

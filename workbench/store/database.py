@@ -1,0 +1,42 @@
+"""Open a project file: WAL mode, foreign keys, busy timeout, pending migrations."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from workbench.errors import ProjectError
+
+DEFAULT_DB = "workbench.db"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def resolve_db_path(path: str | os.PathLike | None = None) -> Path:
+    """The project path: the argument, else $WORKBENCH_DB, else ./workbench.db."""
+    return Path(path or os.environ.get("WORKBENCH_DB") or DEFAULT_DB)
+
+
+def open_database(path: str | os.PathLike | None = None, create: bool = True):
+    """A sqlite_utils.Database for the project, migrated to the current schema."""
+    import sqlite_utils
+
+    from workbench.store.schema import migrations
+
+    db_path = resolve_db_path(path)
+    if not create and not db_path.exists():
+        raise ProjectError(f"no project at {db_path}", hint="create one with `workbench init` or pass --db")
+    if db_path.exists() and db_path.is_dir():
+        raise ProjectError(f"{db_path} is a folder, not a project file")
+    try:
+        conn = sqlite3.connect(str(db_path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        db = sqlite_utils.Database(conn)
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA foreign_keys = ON")
+        if db.journal_mode != "wal":
+            db.enable_wal()
+        db.execute("PRAGMA synchronous = NORMAL")
+        migrations.apply(db)
+    except sqlite3.DatabaseError as exc:
+        raise ProjectError(f"{db_path}: cannot open as a workbench project ({exc})") from exc
+    return db

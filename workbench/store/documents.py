@@ -1,0 +1,138 @@
+"""Documents and their segments: written in one transaction, read as plain dicts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import asdict
+from typing import Any
+
+from workbench.errors import InvalidValueError, NotFoundError
+from workbench.store.attributes import attributes_of, set_attributes
+
+DOCUMENT_TYPES = ("interview", "focus_group", "notes", "document", "survey")
+
+
+def sha256(data: bytes | str) -> str:
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
+
+
+def find_by_source(db, source_sha256: str, part: str = "") -> dict | None:
+    """The document already ingested from these bytes (and survey row), if any."""
+    rows = list(db.query(
+        "SELECT id, title FROM documents WHERE source_sha256 = ? AND source_part = ?",
+        [source_sha256, part]))
+    return rows[0] if rows else None
+
+
+def insert_document(db, record: dict, segments: list, attributes: dict, memos: list) -> int:
+    """Write a document with its segments, attributes and memos; all or nothing."""
+    text = record["text"]
+    row = {
+        **record,
+        "text_sha256": sha256(text),
+        "char_count": len(text),
+        "word_count": len(text.split()),
+        "ingested_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "warnings": json.dumps(record.get("warnings", []), ensure_ascii=False),
+        "metadata": json.dumps(record.get("metadata", {}), ensure_ascii=False, default=str),
+    }
+    with db.atomic():
+        doc_id = db["documents"].insert(row).last_pk
+        db["segments"].insert_all(
+            ({"document_id": doc_id, "ordinal": i, **_segment_row(seg), "text": text[seg.start:seg.end]}
+             for i, seg in enumerate(segments)),
+            batch_size=500,
+        )
+        set_attributes(db, doc_id, attributes)
+        if memos:
+            db["memos"].insert_all({"document_id": doc_id, "source": "import", **asdict(m)} for m in memos)
+    return doc_id
+
+
+def _segment_row(seg) -> dict:
+    return {"start": seg.start, "end": seg.end, "kind": seg.kind, "speaker": seg.speaker,
+            "time_start": seg.time_start, "time_end": seg.time_end, "page": seg.page}
+
+
+def resolve_document(db, ref: int | str) -> dict:
+    """A document row by id, exact title or unique title prefix."""
+    ref_text = str(ref).strip()
+    if ref_text.isdigit():
+        rows = list(db.query("SELECT * FROM documents WHERE id = ?", [int(ref_text)]))
+    else:
+        rows = list(db.query("SELECT * FROM documents WHERE title = ?", [ref_text]))
+        if not rows:
+            rows = list(db.query("SELECT * FROM documents WHERE title LIKE ? ESCAPE '\\' ORDER BY id",
+                                 [ref_text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"]))
+    if not rows:
+        raise NotFoundError(f"no document {ref_text!r}")
+    if len(rows) > 1:
+        listed = ", ".join(f"{r['id']} ({r['title']})" for r in rows[:5])
+        raise NotFoundError(f"{ref_text!r} matches several documents: {listed}", hint="use the document id")
+    return rows[0]
+
+
+def list_documents(db, doc_type: str | None = None) -> list[dict[str, Any]]:
+    """Every document with attributes and segment counts, without its text."""
+    where, params = ("WHERE d.type = ?", [doc_type]) if doc_type else ("", [])
+    rows = db.query(
+        f"""SELECT d.id, d.title, d.type, d.type_inferred, d.format, d.file_name, d.source_path,
+                   d.char_count, d.word_count, d.warnings, d.ingested_at,
+                   (SELECT count(*) FROM segments s WHERE s.document_id = d.id) AS segment_count
+            FROM documents d {where} ORDER BY d.id""",
+        params,
+    )
+    out = []
+    for row in rows:
+        row["type_inferred"] = bool(row["type_inferred"])
+        row["warnings"] = json.loads(row["warnings"])
+        row["attributes"] = attributes_of(db, row["id"])
+        out.append(row)
+    return out
+
+
+def document_segments(db, document_id: int) -> list[dict]:
+    return list(db.query(
+        'SELECT id, ordinal, start, "end", kind, speaker, time_start, time_end, page, text '
+        "FROM segments WHERE document_id = ? ORDER BY ordinal", [document_id]))
+
+
+def document_speakers(db, document_id: int) -> list[dict]:
+    """Speakers of a document in order of first turn, with turn and word counts."""
+    rows = db.query(
+        """SELECT speaker, count(*) AS turns, min(ordinal) AS first,
+                  sum(length(text) - length(replace(text, ' ', '')) + 1) AS words
+           FROM segments WHERE document_id = ? AND speaker IS NOT NULL
+           GROUP BY speaker ORDER BY first""",
+        [document_id],
+    )
+    return [{"speaker": r["speaker"], "turns": r["turns"], "words": r["words"]} for r in rows]
+
+
+def rename_speaker(db, document_id: int, old: str, new: str) -> int:
+    """Rename (or merge) a speaker in one document; re-infers an inferred type."""
+    new = " ".join(new.split())
+    if not new:
+        raise InvalidValueError("the new speaker name is empty", hint="give a name")
+    with db.atomic():
+        changed = db.execute("UPDATE segments SET speaker = ? WHERE document_id = ? AND speaker = ?",
+                             [new, document_id, old]).rowcount
+        if not changed:
+            known = ", ".join(s["speaker"] for s in document_speakers(db, document_id)) or "none"
+            raise NotFoundError(f"document {document_id} has no speaker {old!r}", hint=f"speakers: {known}")
+        doc = db["documents"].get(document_id)
+        if doc["type_inferred"] and doc["type"] in ("interview", "focus_group"):
+            count = len(document_speakers(db, document_id))
+            new_type = "focus_group" if count >= 3 else "interview"
+            db["documents"].update(document_id, {"type": new_type})
+    return changed
+
+
+def set_document_type(db, document_id: int, doc_type: str) -> None:
+    if doc_type not in DOCUMENT_TYPES:
+        raise InvalidValueError(f"unknown document type {doc_type!r}", hint="types: " + ", ".join(DOCUMENT_TYPES))
+    db["documents"].update(document_id, {"type": doc_type, "type_inferred": 0})

@@ -1,0 +1,62 @@
+"""Full-text search over segments (FTS5) with keyword-in-context results."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from workbench.errors import SearchQueryError
+
+_OPEN, _CLOSE = "\x02", "\x03"
+
+
+def search_segments(
+    db,
+    query: str,
+    limit: int = 50,
+    doc_type: str | None = None,
+    speaker: str | None = None,
+    document_id: int | None = None,
+    attributes: dict[str, str] | None = None,
+) -> list[dict]:
+    """Segments matching an FTS5 query, best first, each with left/match/right context."""
+    if not query.strip():
+        raise SearchQueryError("the search query is empty")
+    where = ["segments_fts MATCH ?"]
+    params: list = [query]
+    if doc_type:
+        where.append("d.type = ?")
+        params.append(doc_type)
+    if speaker:
+        where.append("s.speaker = ?")
+        params.append(speaker)
+    if document_id is not None:
+        where.append("s.document_id = ?")
+        params.append(document_id)
+    for name, value in (attributes or {}).items():
+        where.append("EXISTS (SELECT 1 FROM attributes a WHERE a.document_id = d.id AND a.name = ? AND a.value = ?)")
+        params += [name, value]
+    sql = f"""
+        SELECT s.id AS segment_id, s.document_id, d.title, d.type, s.speaker, s.page,
+               s.time_start, s.start, s."end",
+               snippet(segments_fts, 0, '{_OPEN}', '{_CLOSE}', '…', 24) AS snippet,
+               bm25(segments_fts) AS score
+        FROM segments_fts
+        JOIN segments s ON s.id = segments_fts.rowid
+        JOIN documents d ON d.id = s.document_id
+        WHERE {' AND '.join(where)}
+        ORDER BY score LIMIT ?"""
+    try:
+        rows = list(db.query(sql, params + [limit]))
+    except sqlite3.OperationalError as exc:
+        raise SearchQueryError(f"cannot search for {query!r}: {exc}") from exc
+    for row in rows:
+        row.update(kwic(row.pop("snippet")))
+    return rows
+
+
+def kwic(snippet: str) -> dict[str, str]:
+    """Split an FTS5 snippet into the text before, at and after the first match."""
+    left, _, rest = snippet.partition(_OPEN)
+    match, _, right = rest.partition(_CLOSE)
+    strip = str.maketrans("", "", _OPEN + _CLOSE)
+    return {"left": left.translate(strip), "match": match, "right": right.translate(strip)}
