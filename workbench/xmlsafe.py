@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.errors import UnsafeFileError
+from workbench.errors import CorruptFileError
 
 
 def safe_parser():
@@ -27,12 +27,11 @@ def parse_xml(data: bytes, name: str, part: str = ""):
     """
     from lxml import etree
 
-    where = f"{name}:{part}" if part else name
+    where = f"{name}: {part}" if part else name
     try:
         root = etree.fromstring(data, safe_parser())
-    except etree.XMLSyntaxError as exc:
-        raise UnsafeFileError(f"{where}: XML could not be parsed safely ({exc})",
-                              hint="the file is damaged or not a valid document") from exc
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        raise CorruptFileError(f"{where}: damaged XML ({exc})") from exc
     warnings = []
     tree = root.getroottree()
     dtd = tree.docinfo.internalDTD
@@ -41,3 +40,13 @@ def parse_xml(data: bytes, name: str, part: str = ""):
             f"{where} declares XML entities; they were not expanded (external content is never read)"
         )
     return root, warnings
+
+
+def split_tag(tag) -> tuple[str, str]:
+    """(namespace, local name) of an element tag; ('', '') for entities and PIs."""
+    if not isinstance(tag, str):
+        return "", ""
+    if tag.startswith("{"):
+        ns, _, local = tag[1:].partition("}")
+        return ns, local
+    return "", tag

@@ -4,19 +4,28 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from workbench.errors import CorruptFileError, UnsafeFileError
 
 MAX_RATIO = 200  # uncompressed/compressed size above which a member is a bomb
 
 
+def describe(exc: BaseException) -> str:
+    """An exception as one line: its type and message."""
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 def open_zip(data: bytes, name: str, max_total: int, max_members: int) -> zipfile.ZipFile:
     """Open zip bytes after checking member names, count and declared sizes."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise CorruptFileError(f"{name}: not a valid zip container ({exc})") from exc
-    infos = zf.infolist()
+        infos = zf.infolist()
+    except MemoryError:
+        raise
+    except Exception as exc:  # zipfile raises many types for damaged headers and names
+        raise CorruptFileError(f"{name}: not a valid zip container ({describe(exc)})") from exc
     if len(infos) > max_members:
         raise UnsafeFileError(f"{name}: archive has {len(infos)} members (limit {max_members})")
     total = 0
@@ -38,5 +47,7 @@ def read_member(zf: zipfile.ZipFile, member: str, name: str) -> bytes | None:
         return zf.read(member)
     except KeyError:
         return None
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except RuntimeError as exc:  # zipfile's error for encrypted members
+        raise CorruptFileError(f"{name}: archive member {member} is encrypted ({exc})") from exc
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, ValueError) as exc:
         raise CorruptFileError(f"{name}: archive member {member} is damaged ({exc})") from exc

@@ -22,8 +22,8 @@ from workbench.errors import (
     WorkbenchError,
 )
 from workbench.ingest._base import Block, Memo, ReadOptions, ReadResult
-from workbench.ingest.archive import open_zip, read_member
-from workbench.xmlsafe import parse_xml
+from workbench.ingest.archive import describe, open_zip, read_member
+from workbench.xmlsafe import parse_xml, split_tag
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -52,30 +52,17 @@ def read(data: bytes, name: str, options: ReadOptions) -> ReadResult:
         return _DocxReader(zf, name).read()
     except WorkbenchError:
         raise
-    except (KeyError, ValueError, IndexError, TypeError, AttributeError, RecursionError,
-            zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise CorruptFileError(f"{name}: damaged Word document ({_one_line(exc)})") from exc
-    except Exception as exc:  # lxml errors and other library failures
-        if type(exc).__module__.startswith("lxml"):
-            raise CorruptFileError(f"{name}: damaged Word document ({_one_line(exc)})") from exc
+    except MemoryError:
         raise
+    except Exception as exc:  # zipfile, zlib, lxml and XML-structure failures in a damaged file
+        raise CorruptFileError(f"{name}: damaged Word document ({describe(exc)})") from exc
     finally:
         zf.close()
 
 
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
-def _split(tag) -> tuple[str, str]:
-    """(namespace, local name) of an element tag; ('', '') for entities/PIs."""
-    if not isinstance(tag, str):
-        return "", ""
-    if tag.startswith("{"):
-        ns, _, local = tag[1:].partition("}")
-        return ns, local
-    return "", tag
+def _own_text(el) -> str:
+    """Text of a leaf element; unexpanded entity references contribute nothing."""
+    return "".join([el.text or ""] + [child.tail or "" for child in el])
 
 
 def clean_text(text: str) -> str:
@@ -253,7 +240,7 @@ def _choose_branch(alt):
     """The one branch of mc:AlternateContent to read (first Choice, else Fallback)."""
     fallback = None
     for child in alt:
-        ns, local = _split(child.tag)
+        ns, local = split_tag(child.tag)
         if ns != MC_NS:
             continue
         if local == "Choice":
@@ -325,7 +312,7 @@ class _DocxReader:
             root = self.parse(main)
         if root is None:
             raise CorruptFileError(f"{name}: not a Word document (no word/document.xml in the package)")
-        ns, local = _split(root.tag)
+        ns, local = split_tag(root.tag)
         if local != "document":
             raise CorruptFileError(f"{name}: not a Word document (main part is <{local}>, not <document>)")
         self.w = ns
@@ -336,7 +323,13 @@ class _DocxReader:
         def part(kind: str, default: str) -> str:
             return doc_rels.get(kind, posixpath.join(base, default))
 
-        self.styles = _Styles(self.parse(part("styles", "styles.xml")), w)
+        styles_path = part("styles", "styles.xml")
+        try:
+            styles_root = self.parse(styles_path)
+        except WorkbenchError:  # only headings and list kinds depend on it
+            styles_root = None
+            self.warnings.append(f"{name}: {styles_path} could not be read; heading and list styles were not applied")
+        self.styles = _Styles(styles_root, w)
 
         blocks: list[Block] = []
         body = root.find(f"{{{w}}}body")
@@ -366,8 +359,8 @@ class _DocxReader:
         if root is None:
             return None
         for el in root.iter():
-            if _split(el.tag)[1] == "title" and el.text and el.text.strip():
-                return " ".join(el.text.split())
+            if split_tag(el.tag)[1] == "title" and _own_text(el).strip():
+                return " ".join(_own_text(el).split())
         return None
 
     # -- block level ------------------------------------------------------
@@ -375,7 +368,7 @@ class _DocxReader:
         w = self.w
         out: list[Block] = []
         for child in container:
-            ns, local = _split(child.tag)
+            ns, local = split_tag(child.tag)
             if ns == w:
                 if local == "p":
                     out.extend(self.paragraph(child))
@@ -411,7 +404,7 @@ class _DocxReader:
         """Direct children with a local name, looking through sdt/customXml wrappers."""
         w = self.w
         for child in el:
-            ns, local = _split(child.tag)
+            ns, local = split_tag(child.tag)
             if ns != w:
                 continue
             if local == local_name:
@@ -485,7 +478,7 @@ class _DocxReader:
     def inline(self, el, segments: list, para_bold: bool, boxes: list) -> None:
         w = self.w
         for child in el:
-            ns, local = _split(child.tag)
+            ns, local = split_tag(child.tag)
             if ns == w:
                 if local == "r":
                     self.run(child, segments, para_bold, boxes)
@@ -501,7 +494,7 @@ class _DocxReader:
                     self.inline(branch, segments, para_bold, boxes)
             elif ns == MATH_NS:
                 if local == "t":
-                    self.emit(segments, child.text or "", False)
+                    self.emit(segments, _own_text(child), False)
                 else:
                     self.inline(child, segments, para_bold, boxes)
 
@@ -520,7 +513,7 @@ class _DocxReader:
     def run_content(self, r, segments: list, bold: bool, boxes: list) -> None:
         w = self.w
         for child in r:
-            ns, local = _split(child.tag)
+            ns, local = split_tag(child.tag)
             if ns == MC_NS and local == "AlternateContent":
                 branch = _choose_branch(child)
                 if branch is not None:
@@ -531,7 +524,7 @@ class _DocxReader:
                     boxes.extend(self.text_boxes(child))
                 continue
             if local == "t":
-                self.emit(segments, child.text or "", bold)
+                self.emit(segments, _own_text(child), bold)
             elif local in ("tab", "ptab"):
                 self.emit(segments, "\t", bold)
             elif local in ("br", "cr"):
@@ -572,7 +565,7 @@ class _DocxReader:
         """Outermost w:txbxContent elements inside a drawing, one branch of each AlternateContent."""
         found = []
         for child in el:
-            ns, local = _split(child.tag)
+            ns, local = split_tag(child.tag)
             if ns == self.w and local == "txbxContent":
                 found.append(child)
             elif ns == MC_NS and local == "AlternateContent":
@@ -590,7 +583,7 @@ class _DocxReader:
         found: dict[str, Block] = {}
         order: list[str] = []
         for note in root:
-            ns, local = _split(note.tag)
+            ns, local = split_tag(note.tag)
             if ns != w or local != kind:
                 continue
             if note.get(f"{{{w}}}type") in _SKIP_NOTE_TYPES:
@@ -615,7 +608,7 @@ class _DocxReader:
         fields, self.fields = self.fields, []
         open_comments, self.open_comments = self.open_comments, {}
         for comment in root:
-            ns, local = _split(comment.tag)
+            ns, local = split_tag(comment.tag)
             if ns != w or local != "comment":
                 continue
             text = clean_text("\n".join(b.text for b in self.blocks(comment)))

@@ -12,8 +12,8 @@ import zipfile
 
 from workbench.errors import CorruptFileError, EmptyFileError, EncryptedFileError, WorkbenchError
 from workbench.ingest._base import Block, Memo, ReadOptions, ReadResult
-from workbench.ingest.archive import open_zip, read_member
-from workbench.xmlsafe import parse_xml
+from workbench.ingest.archive import describe, open_zip, read_member
+from workbench.xmlsafe import parse_xml, split_tag
 
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -52,29 +52,22 @@ def read(data: bytes, name: str, options: ReadOptions) -> ReadResult:
         return _OdtReader(zf, name).read()
     except WorkbenchError:
         raise
-    except (KeyError, ValueError, IndexError, TypeError, AttributeError, RecursionError,
-            zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise CorruptFileError(f"{name}: damaged OpenDocument file ({_one_line(exc)})") from exc
-    except Exception as exc:
-        if type(exc).__module__.startswith("lxml"):
-            raise CorruptFileError(f"{name}: damaged OpenDocument file ({_one_line(exc)})") from exc
+    except MemoryError:
         raise
+    except Exception as exc:  # zipfile, zlib, lxml and XML-structure failures in a damaged file
+        raise CorruptFileError(f"{name}: damaged OpenDocument file ({describe(exc)})") from exc
     finally:
         zf.close()
 
 
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
-def _split(tag) -> tuple[str, str]:
-    if not isinstance(tag, str):
-        return "", ""
-    if tag.startswith("{"):
-        ns, _, local = tag[1:].partition("}")
-        return ns, local
-    return "", tag
+def _plain(el) -> str:
+    """All text inside an element; unexpanded entity references contribute nothing."""
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str):
+            parts.append(_plain(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def clean_text(text: str) -> str:
@@ -143,8 +136,8 @@ class _OdtReader:
         root = self.parse("content.xml")
         if root is None:
             raise CorruptFileError(f"{name}: not an OpenDocument file (no content.xml in the package)")
-        if _split(root.tag) != (OFFICE, "document-content"):
-            raise CorruptFileError(f"{name}: not an OpenDocument file (content.xml root is <{_split(root.tag)[1]}>)")
+        if split_tag(root.tag) != (OFFICE, "document-content"):
+            raise CorruptFileError(f"{name}: not an OpenDocument file (content.xml root is <{split_tag(root.tag)[1]}>)")
         try:
             styles_root = self.parse("styles.xml")
         except WorkbenchError:
@@ -177,7 +170,7 @@ class _OdtReader:
             return None
         el = root.find(f"{{{OFFICE}}}meta/{{{DC}}}title")
         if el is not None:
-            text = " ".join("".join(el.itertext()).split())
+            text = " ".join(_plain(el).split())
             return text or None
         return None
 
@@ -203,7 +196,7 @@ class _OdtReader:
     def blocks(self, container, in_list: bool) -> list[Block]:
         out: list[Block] = []
         for child in container:
-            key = _split(child.tag)
+            key = split_tag(child.tag)
             ns, local = key
             if not ns or key in _SKIP_BLOCK or local.endswith("-source"):
                 continue
@@ -237,7 +230,7 @@ class _OdtReader:
         for row in self.rows(table):
             cells: list[str] = []
             for cell in row:
-                key = _split(cell.tag)
+                key = split_tag(cell.tag)
                 if key != (TABLE, "table-cell"):
                     continue  # covered (merged) cells repeat nothing
                 cells.append("\n".join(b.text for b in self.blocks(cell, in_list=False)))
@@ -250,7 +243,7 @@ class _OdtReader:
 
     def rows(self, el):
         for child in el:
-            key = _split(child.tag)
+            key = split_tag(child.tag)
             if key == (TABLE, "table-row"):
                 yield child
             elif key in ((TABLE, "table-header-rows"), (TABLE, "table-rows"), (TABLE, "table-row-group")):
@@ -275,7 +268,7 @@ class _OdtReader:
 
     # -- inline level -----------------------------------------------------
     def inline(self, el, line: _Line, boxes: list) -> None:
-        key = _split(el.tag)
+        key = split_tag(el.tag)
         ns, local = key
         if not ns or key in _SKIP_INLINE:
             return
@@ -308,7 +301,7 @@ class _OdtReader:
     def text_boxes(self, el) -> list:
         found = []
         for child in el:
-            key = _split(child.tag)
+            key = split_tag(child.tag)
             if key == (DRAW, "text-box"):
                 found.append(child)
             elif key[0] == DRAW:
@@ -320,7 +313,7 @@ class _OdtReader:
         citation_el = el.find(f"{{{TEXT}}}note-citation")
         citation = ""
         if citation_el is not None:
-            citation = " ".join("".join(citation_el.itertext()).split())
+            citation = " ".join(_plain(citation_el).split())
         if not citation:
             citation = str(sum(1 for b in self.notes if b.kind == kind) + 1)
         line.literal(f"[{citation}]")
@@ -339,15 +332,15 @@ class _OdtReader:
         parts = []
         saved, self.open_ranges = self.open_ranges, {}
         for child in el:
-            key = _split(child.tag)
+            key = split_tag(child.tag)
             if key in ((TEXT, "p"), (TEXT, "h"), (TEXT, "list")):
                 parts.extend(b.text for b in self.blocks([child], in_list=False))
         self.open_ranges = saved
         text = clean_text("\n".join(parts))
         memo = Memo(
             text=text,
-            author=(" ".join("".join(creator.itertext()).split()) or None) if creator is not None else None,
-            created=("".join(date.itertext()).strip() or None) if date is not None else None,
+            author=(" ".join(_plain(creator).split()) or None) if creator is not None else None,
+            created=(_plain(date).strip() or None) if date is not None else None,
         )
         if text:
             self.memos.append(memo)

@@ -86,7 +86,7 @@ def ingest_paths(
 ) -> list[IngestOutcome]:
     """Ingest files and folders (recursively); returns one outcome per file or survey row."""
     options = options or ReadOptions()
-    exclude = {manifest.path.resolve()} if manifest else set()
+    exclude = _project_files(db) | ({manifest.path.resolve()} if manifest else set())
     outcomes: list[IngestOutcome] = []
     for item in list(iter_sources(paths, exclude)):
         if isinstance(item, IngestOutcome):
@@ -101,6 +101,15 @@ def ingest_paths(
         entry = manifest.lookup(item.path, item.root) if manifest else None
         outcomes.extend(ingest_file(db, item.path, doc_type, entry, options, max_bytes))
     return outcomes
+
+
+def _project_files(db) -> set[Path]:
+    """The project file and its WAL companions, never ingested as sources."""
+    files = set()
+    for _, schema, filename in db.execute("PRAGMA database_list").fetchall():
+        if schema == "main" and filename:
+            files |= {Path(filename + suffix).resolve() for suffix in ("", "-wal", "-shm", "-journal")}
+    return files
 
 
 def ingest_file(db, path: Path, doc_type: str | None = None, entry: ManifestEntry | None = None,

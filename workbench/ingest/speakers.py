@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-TIMESTAMP = r"[\[(]?(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?[\])]?"
+TIMESTAMP = r"[\[(]?(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?(?![:\d])[\])]?"
 # A label: up to five words, starting with a capital letter or digit-free role word.
 _LABEL = r"[A-Z][\w.'’&/-]*(?:[ \t]+[\w.'’&/-]+){0,4}"
 _KNOWN = re.compile(
@@ -29,7 +29,7 @@ NOT_SPEAKERS = {
 _TS = re.compile(TIMESTAMP)
 # timestamp? label timestamp? ':' timestamp?   (inline label, speech follows on the same line)
 _INLINE = re.compile(
-    rf"^(?:(?P<ts1>{TIMESTAMP})[ \t]*)?(?P<label>{_LABEL}?)[ \t]*(?:(?P<ts2>{TIMESTAMP})[ \t]*)?:"
+    rf"^(?:(?P<ts1>{TIMESTAMP})[ \t]*)?(?P<label>{_LABEL}?)[ \t]*(?:(?P<ts2>{TIMESTAMP})[ \t]*)?:(?!\d)"
     rf"[ \t]*(?:(?P<ts3>{TIMESTAMP})[ \t]*)?"
 )
 # A label alone on its line (optionally with timestamp), speech on the following lines.
