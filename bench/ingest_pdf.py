@@ -18,6 +18,7 @@ benchmark script.
 from __future__ import annotations
 
 import argparse
+import difflib
 import gc
 import random
 import resource
@@ -78,8 +79,8 @@ def _paragraph(rng: random.Random) -> str:
     return " ".join(_sentence(rng) for _ in range(rng.randint(3, 7)))
 
 
-def make_pdf(path: Path, pages: int, seed: int = 2025) -> int:
-    """Write a two-column text PDF of exactly `pages` pages; returns the page count.
+def make_pdf(path: Path, pages: int, seed: int = 2025) -> list[str]:
+    """Write a two-column text PDF of exactly `pages` pages; returns its body lines in reading order.
 
     Page 1 opens with a full-width title and abstract; each page has the running
     header, a "Page N of M" footer, paragraphs separated by space, an occasional
@@ -100,6 +101,7 @@ def make_pdf(path: Path, pages: int, seed: int = 2025) -> int:
     c.setTitle("Regional Skills Review 2025")
     c.setAuthor("Workbench benchmark")
     pending: list[tuple[str, str]] = []  # (kind, line) still to place
+    drawn: list[str] = []  # body lines in reading order (no header, footer or bullet glyph)
 
     def refill() -> None:
         r = rng.random()
@@ -124,11 +126,13 @@ def make_pdf(path: Path, pages: int, seed: int = 2025) -> int:
         if p == 1:
             c.setFont("Helvetica-Bold", 18)
             c.drawString(margin, y_start, "Regional Skills Review 2025: interim findings")
+            drawn.append("Regional Skills Review 2025: interim findings")
             y = y_start - 30
             c.setFont("Helvetica", size)
             abstract = " ".join(_sentence(rng) for _ in range(5))
             for line in simpleSplit(abstract, "Helvetica", size, width - 2 * margin):
                 c.drawString(margin, y, line)
+                drawn.append(line)
                 y -= leading
             y_start = y - 14
         for x in cols:
@@ -147,6 +151,7 @@ def make_pdf(path: Path, pages: int, seed: int = 2025) -> int:
                     break  # keep a heading with its paragraph
                 pending.pop(0)
                 first = False
+                drawn.append(line)
                 if kind == "heading":
                     c.setFont("Helvetica-Bold", 12.5)
                     c.drawString(x, y, line)
@@ -163,7 +168,7 @@ def make_pdf(path: Path, pages: int, seed: int = 2025) -> int:
                 y -= leading
         c.showPage()
     c.save()
-    return pages
+    return drawn
 
 
 def _raw_extract(data: bytes) -> int:
@@ -210,7 +215,7 @@ def run_pdf_benchmark(pages: int = 200, runs: int = 3, seed: int = 2025) -> dict
     with tempfile.TemporaryDirectory(prefix="wb-bench-pdf-") as tmp:
         path = Path(tmp) / "two_column.pdf"
         t0 = time.perf_counter()
-        make_pdf(path, pages, seed)
+        expected = make_pdf(path, pages, seed)
         generate_s = time.perf_counter() - t0
         data = path.read_bytes()
 
@@ -227,6 +232,8 @@ def run_pdf_benchmark(pages: int = 200, runs: int = 3, seed: int = 2025) -> dict
     tracemalloc.stop()
 
     blocks = result.blocks
+    got = [line for b in blocks for line in b.text.split("\n")]
+    in_order = sum(m.size for m in difflib.SequenceMatcher(None, expected, got, autojunk=False).get_matching_blocks())
     header_left = sum(1 for b in blocks if "Draft" in b.text or "Page " in b.text)
     return {
         "pages": pages,
@@ -242,6 +249,8 @@ def run_pdf_benchmark(pages: int = 200, runs: int = 3, seed: int = 2025) -> dict
         "headings": sum(1 for b in blocks if b.kind == "heading"),
         "bullets": sum(1 for b in blocks if b.kind == "bullet"),
         "header_or_page_lines_left": header_left,
+        "lines_expected": len(expected),
+        "lines_in_order": in_order,
         "python_peak_mb": round(traced_peak / 1e6, 1),
         "maxrss_mb": round(_maxrss_mb(), 1),
         "runs": runs,
@@ -262,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  ratio ours/raw               : {r['ratio_ours_to_raw']:.2f}x")
     print(f"  output: {r['blocks']} blocks ({r['headings']} headings, {r['bullets']} bullets), "
           f"{r['header_or_page_lines_left']} blocks with header/page-number text")
+    print(f"  reading order: {r['lines_in_order']} of {r['lines_expected']} body lines in sequence")
     print(f"  peak memory: Python allocations {r['python_peak_mb']:.1f} MB (tracemalloc, one read), "
           f"process max RSS {r['maxrss_mb']:.0f} MB")
     return 0

@@ -2,7 +2,9 @@
 
 Run from the repository root:
 
-    .venv/bin/python corpus/build_corpus.py
+    .venv/bin/python corpus/build_corpus.py            # build everything
+    .venv/bin/python corpus/build_corpus.py NAME ...   # build only these drafts/targets
+    .venv/bin/python corpus/build_corpus.py --check    # read the outputs back and check them
 
 It reads ``corpus/drafts/*.txt`` and writes the DOCX, PDF and ODT files under
 ``corpus/sources/``. Plain-text sources (txt, md, vtt, srt, html, csv) are written
@@ -350,23 +352,45 @@ def _rl_markup(text: str, fn_order: list[str]) -> str:
     return "".join(out)
 
 
+_FONTS_READY = False
+
+
+def _register_fonts() -> None:
+    """Embed the Bitstream Vera fonts shipped with reportlab (stable across machines).
+
+    Embedded TrueType subsets carry a ToUnicode map, so bullets, dashes, pound signs
+    and curly quotes extract cleanly with pdfplumber and pdfium.
+    """
+    global _FONTS_READY
+    if _FONTS_READY:
+        return
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    for name, fname in (("Vera", "Vera.ttf"), ("Vera-Bold", "VeraBd.ttf"), ("Vera-Italic", "VeraIt.ttf"), ("Vera-BoldItalic", "VeraBI.ttf")):
+        pdfmetrics.registerFont(TTFont(name, fname))
+    pdfmetrics.registerFontFamily("Vera", normal="Vera", bold="Vera-Bold", italic="Vera-Italic", boldItalic="Vera-BoldItalic")
+    _FONTS_READY = True
+
+
 def _styles(base_size: float):
+    _register_fonts()
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_LEFT
     from reportlab.lib.styles import ParagraphStyle
 
     lead = base_size * 1.3
     return {
-        "body": ParagraphStyle("body", fontName="Helvetica", fontSize=base_size, leading=lead, spaceAfter=base_size * 0.6, alignment=TA_LEFT),
-        "h1": ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=base_size + 6, leading=base_size + 9, spaceBefore=base_size, spaceAfter=base_size * 0.7, textColor=colors.HexColor("#1f3a5f")),
-        "h2": ParagraphStyle("h2", fontName="Helvetica-Bold", fontSize=base_size + 2.5, leading=base_size + 5, spaceBefore=base_size * 0.9, spaceAfter=base_size * 0.5, textColor=colors.HexColor("#1f3a5f")),
-        "h3": ParagraphStyle("h3", fontName="Helvetica-BoldOblique", fontSize=base_size + 1, leading=base_size + 3, spaceBefore=base_size * 0.6, spaceAfter=base_size * 0.3),
-        "bullet": ParagraphStyle("bullet", fontName="Helvetica", fontSize=base_size, leading=lead, leftIndent=base_size * 1.4, bulletIndent=base_size * 0.4, spaceAfter=base_size * 0.3),
-        "caption": ParagraphStyle("caption", fontName="Helvetica-Oblique", fontSize=base_size - 1, leading=(base_size - 1) * 1.3, spaceBefore=base_size * 0.3, spaceAfter=base_size * 0.8, textColor=colors.HexColor("#444444")),
-        "quote": ParagraphStyle("quote", fontName="Helvetica-Oblique", fontSize=base_size, leading=lead, leftIndent=base_size, rightIndent=base_size * 0.5, spaceBefore=base_size * 0.4, spaceAfter=base_size * 0.8, borderColor=colors.HexColor("#1f3a5f"), borderWidth=0.6, borderPadding=base_size * 0.5, backColor=colors.HexColor("#eef2f7")),
-        "cell": ParagraphStyle("cell", fontName="Helvetica", fontSize=base_size - 1.5, leading=(base_size - 1.5) * 1.25),
-        "cellhead": ParagraphStyle("cellhead", fontName="Helvetica-Bold", fontSize=base_size - 1.5, leading=(base_size - 1.5) * 1.25),
-        "note": ParagraphStyle("note", fontName="Helvetica", fontSize=base_size - 1.5, leading=(base_size - 1.5) * 1.3, spaceAfter=2),
+        "body": ParagraphStyle("body", fontName="Vera", fontSize=base_size, leading=lead, spaceAfter=base_size * 0.6, alignment=TA_LEFT),
+        "h1": ParagraphStyle("h1", keepWithNext=1, fontName="Vera-Bold", fontSize=base_size + 6, leading=base_size + 9, spaceBefore=base_size, spaceAfter=base_size * 0.7, textColor=colors.HexColor("#1f3a5f")),
+        "h2": ParagraphStyle("h2", keepWithNext=1, fontName="Vera-Bold", fontSize=base_size + 2.5, leading=base_size + 5, spaceBefore=base_size * 0.9, spaceAfter=base_size * 0.5, textColor=colors.HexColor("#1f3a5f")),
+        "h3": ParagraphStyle("h3", keepWithNext=1, fontName="Vera-BoldItalic", fontSize=base_size + 1, leading=base_size + 3, spaceBefore=base_size * 0.6, spaceAfter=base_size * 0.3),
+        "bullet": ParagraphStyle("bullet", fontName="Vera", fontSize=base_size, leading=lead, bulletFontName="Vera", leftIndent=base_size * 1.4, bulletIndent=base_size * 0.4, spaceAfter=base_size * 0.3),
+        "caption": ParagraphStyle("caption", keepWithNext=1, fontName="Vera-Italic", fontSize=base_size - 1, leading=(base_size - 1) * 1.3, spaceBefore=base_size * 0.3, spaceAfter=base_size * 0.8, textColor=colors.HexColor("#444444")),
+        "quote": ParagraphStyle("quote", fontName="Vera-Italic", fontSize=base_size, leading=lead, leftIndent=base_size, rightIndent=base_size * 0.5, spaceBefore=base_size * 0.4, spaceAfter=base_size * 0.8, borderColor=colors.HexColor("#1f3a5f"), borderWidth=0.6, borderPadding=base_size * 0.5, backColor=colors.HexColor("#eef2f7")),
+        "cell": ParagraphStyle("cell", fontName="Vera", fontSize=base_size - 1.5, leading=(base_size - 1.5) * 1.25),
+        "cellhead": ParagraphStyle("cellhead", fontName="Vera-Bold", fontSize=base_size - 1.5, leading=(base_size - 1.5) * 1.25),
+        "note": ParagraphStyle("note", fontName="Vera", fontSize=base_size - 1.5, leading=(base_size - 1.5) * 1.3, spaceAfter=2),
     }
 
 
@@ -438,7 +462,7 @@ def build_pdf(draft: Draft, out: Path) -> None:
 
     def on_page(canvas, doc):
         canvas.saveState()
-        canvas.setFont("Helvetica", 8)
+        canvas.setFont("Vera", 7.5)
         canvas.drawString(2.2 * cm, 1.3 * cm, footer)
         canvas.drawRightString(A4[0] - 2.2 * cm, 1.3 * cm, f"Page {doc.page}")
         canvas.restoreState()
@@ -481,7 +505,7 @@ def build_pdf_two_column(draft: Draft, out: Path) -> None:
 
     def on_page(canvas, doc):
         canvas.saveState()
-        canvas.setFont("Helvetica", 8)
+        canvas.setFont("Vera", 7.5)
         canvas.setFillColor(colors.HexColor("#1f3a5f"))
         canvas.drawString(margin_x, page_h - 1.4 * cm, header)
         canvas.setStrokeColor(colors.HexColor("#1f3a5f"))
@@ -626,7 +650,76 @@ def build_odt(draft: Draft, out: Path) -> None:
 BUILDERS = {"docx": build_docx, "pdf": build_pdf, "pdf2col": build_pdf_two_column, "odt": build_odt}
 
 
+def check() -> int:
+    """Read every built file back and check the corpus against the manifest."""
+    import csv
+
+    import docx
+    import pdfplumber
+    from odf import teletype
+    from odf import text as odftext
+    from odf.opendocument import load as load_odt
+
+    problems: list[str] = []
+    for draft_name, target, kind in TARGETS:
+        out = SOURCES / target
+        if not out.exists():
+            problems.append(f"{target}: missing (run the build first)")
+            continue
+        meta = parse_draft((DRAFTS / draft_name).read_text(encoding="utf-8")).meta
+        if kind == "docx":
+            d = docx.Document(str(out))
+            text = "\n".join(p.text for p in d.paragraphs)
+            speakers = {p.runs[0].text for p in d.paragraphs if p.runs and p.runs[0].bold and p.runs[0].text.endswith(":")}
+            info = f"{len(d.paragraphs)} paragraphs, {len(d.tables)} tables, bold speakers: {sorted(speakers)}"
+        elif kind in ("pdf", "pdf2col"):
+            with pdfplumber.open(str(out)) as pdf:
+                pages = [p.extract_text() or "" for p in pdf.pages]
+                text = "\n".join(pages)
+                info = f"{len(pages)} pages"
+                if kind == "pdf2col":
+                    header = meta.get("header", "")
+                    for i, page in enumerate(pdf.pages, 1):
+                        top = page.crop((0, 0, page.width, 60)).extract_text() or ""
+                        if top.strip() != header:
+                            problems.append(f"{target}: page {i} lacks the running header")
+                        if f"Page {i}" not in (page.crop((0, page.height - 50, page.width, page.height)).extract_text() or ""):
+                            problems.append(f"{target}: page {i} lacks its page number")
+                    left = pdf.pages[0].crop((0, 60, pdf.pages[0].width / 2, pdf.pages[0].height - 50)).extract_text() or ""
+                    right = pdf.pages[0].crop((pdf.pages[0].width / 2, 60, pdf.pages[0].width, pdf.pages[0].height - 50)).extract_text() or ""
+                    if not left.strip() or not right.strip():
+                        problems.append(f"{target}: page 1 does not have two columns of text")
+                    if len(pages) < 5:
+                        problems.append(f"{target}: only {len(pages)} pages")
+        else:
+            d = load_odt(str(out))
+            paras = d.getElementsByType(odftext.P) + d.getElementsByType(odftext.H)
+            text = "\n".join(teletype.extractText(p) for p in paras)
+            info = f"{len(paras)} paragraphs and headings"
+        if NOTICE_MARK not in text[:400]:
+            problems.append(f"{target}: notice not found at the start")
+        print(f"ok {target}: {len(text.split())} words, {info}")
+
+    with open(HERE / "manifest.csv", newline="", encoding="utf-8") as fh:
+        listed = {row["file"] for row in csv.DictReader(fh)}
+    present = {str(p.relative_to(SOURCES)) for p in SOURCES.rglob("*") if p.is_file()}
+    for name in sorted(present - listed):
+        problems.append(f"{name}: not in manifest.csv")
+    for name in sorted(listed - present):
+        problems.append(f"{name}: listed in manifest.csv but missing")
+    for name in sorted(present):
+        if name.endswith((".txt", ".md", ".vtt", ".srt", ".html", ".csv")):
+            head = (SOURCES / name).read_text(encoding="utf-8")[:1200]
+            if NOTICE_MARK not in head:
+                problems.append(f"{name}: no FICTIONAL SAMPLE notice near the start")
+    for p in problems:
+        print("PROBLEM", p)
+    return 1 if problems else 0
+
+
 def main(argv: list[str]) -> int:
+    if "--check" in argv:
+        return check()
     only = set(argv[1:])
     for draft_name, target, kind in TARGETS:
         if only and draft_name not in only and target not in only:

@@ -153,7 +153,8 @@ def test_built_transcript_blocks_kinds_speakers(transcript):
     assert got[:9] == [
         ("heading", "Interview with Jane", None),
         ("paragraph", "Jane Smith: Well, we started in 2019.", "Jane Smith"),
-        ("paragraph", "Interviewer: So tell me about the move.", "Interviewer"),
+        # a bold name without a colon that occurs once is a lead-in, not a speaker
+        ("paragraph", "Interviewer So tell me about the move.", None),
         ("paragraph", "Jane Smith: It was hard.", "Jane Smith"),
         ("paragraph", "[00:12:31] Bob: Right on time.", "Bob"),
         ("paragraph", "A whole bold line", None),
@@ -163,6 +164,25 @@ def test_built_transcript_blocks_kinds_speakers(transcript):
     ]
     assert result.blocks[4].time_start == 12 * 60 + 31
     assert result.title == "Interview 7 (pilot)"
+
+
+def test_bold_name_without_colon_is_a_speaker_only_when_it_recurs():
+    import docx
+
+    doc = docx.Document()
+    _bold_para(doc, "Interviewer", " So tell me about the move.")
+    _bold_para(doc, "Jane Smith", " It was hard.")
+    _bold_para(doc, "Interviewer", " Why?")
+    _bold_para(doc, "Skills", " The region lacks welders.")  # a report-style lead-in
+    _bold_para(doc, "Jane Smith", " Costs.")
+    result = read(_save(doc), "t.docx")
+    assert [(b.text, b.speaker) for b in result.blocks] == [
+        ("Interviewer: So tell me about the move.", "Interviewer"),
+        ("Jane Smith: It was hard.", "Jane Smith"),
+        ("Interviewer: Why?", "Interviewer"),
+        ("Skills The region lacks welders.", None),
+        ("Jane Smith: Costs.", "Jane Smith"),
+    ]
 
 
 def test_built_table_rows_merged_and_nested(transcript):

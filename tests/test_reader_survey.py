@@ -21,7 +21,7 @@ def test_one_document_per_row_with_attributes():
     assert len(results) == 2
     first = results[0]
     assert first.doc_type == "survey" and first.part == "row 1"
-    assert first.title == "skills – R01"
+    assert first.title == "R01"
     assert first.attributes == {"respondent_id": "R01", "region": "West Midlands", "firm_size": "small"}
     assert first.blocks[0].text.startswith("We cannot find CNC setters")
     assert "1 rows without an answer were skipped (R03)" in results[0].warnings[0]

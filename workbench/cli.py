@@ -103,17 +103,27 @@ def ingest(ctx, paths, doc_type, manifest, password, time_limit, survey_mode, te
 
 def _print_outcomes(console, outcomes, debug: bool) -> None:
     from collections import Counter
+    from itertools import groupby
 
     from rich.markup import escape
     from rich.table import Table
 
     table = Table("file", "status", "doc", "type", "segments", "note")
-    for o in outcomes:
-        name = o.path.rsplit("/", 1)[-1] + (f" ({o.part})" if o.part else "")
-        note = o.error or "; ".join(o.warnings)
-        style = {"failed": "red", "duplicate": "yellow", "skipped": "dim"}.get(o.status, "")
-        table.add_row(escape(name), f"[{style}]{o.status}[/]" if style else o.status,
-                      str(o.document_id or ""), o.type or "", str(o.segments or ""), escape(note))
+    # Survey rows of one file with the same status share a line.
+    for (path, status), group in groupby(outcomes, key=lambda o: (o.path, o.status)):
+        group = list(group)
+        o = group[0]
+        name = path.rsplit("/", 1)[-1]
+        ids = [str(g.document_id) for g in group if g.document_id]
+        if len(group) > 1:
+            name += f" ({len(group)} rows)"
+        elif o.part:
+            name += f" ({o.part})"
+        note = o.error or "; ".join(dict.fromkeys(w for g in group for w in g.warnings))
+        style = {"failed": "red", "duplicate": "yellow", "skipped": "dim"}.get(status, "")
+        table.add_row(escape(name), f"[{style}]{status}[/]" if style else status,
+                      "-".join(dict.fromkeys([ids[0], ids[-1]])) if ids else "", o.type or "",
+                      str(sum(g.segments for g in group) or ""), escape(note))
     console.print(table)
     counts = Counter(o.status for o in outcomes)
     console.print(", ".join(f"{counts[s]} {s}" for s in ("ingested", "duplicate", "skipped", "failed")))

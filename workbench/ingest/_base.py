@@ -52,6 +52,7 @@ class ReadResult:
     attributes: dict[str, Any] = field(default_factory=dict)
     doc_type: str | None = None
     part: str = ""  # which part of the file (survey row); '' for whole files
+    # For a part, title names the part (a respondent id); the file's title is prefixed.
 
 
 @dataclass

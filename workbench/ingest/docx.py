@@ -146,7 +146,7 @@ def split_speaker(segments: list[tuple[str, bool]]):
     if not rest.strip():
         return None
     prefix = f"{ts_text.strip()} " if ts_text else ""
-    return f"{prefix}{speaker}: {rest}", speaker, time_start
+    return f"{prefix}{speaker}: {rest}", speaker, time_start, had_colon or bool(ts_text)
 
 
 class _Styles:
@@ -250,6 +250,20 @@ def _choose_branch(alt):
     return fallback
 
 
+def _drop_lone_bold_leads(blocks: list[Block], unmarked: dict[int, str]) -> None:
+    """A bold lead-in with no colon or timestamp is a speaker only if the name recurs.
+
+    Reports use bold lead-ins ("**Skills** The region lacks...") that look like
+    speaker names; transcripts repeat their speakers. Lone ones get their text back.
+    """
+    from collections import Counter
+
+    counts = Counter(b.speaker for b in blocks if b.speaker)
+    for block in blocks:
+        if id(block) in unmarked and counts[block.speaker] < 2:
+            block.text, block.speaker, block.time_start = unmarked[id(block)], None, None
+
+
 class _DocxReader:
     def __init__(self, zf: zipfile.ZipFile, name: str):
         self.zf = zf
@@ -262,6 +276,7 @@ class _DocxReader:
         self.open_comments: dict[str, list[str]] = {}
         self.anchors: dict[str, str] = {}
         self.note_numbers = {"footnote": {}, "endnote": {}}
+        self.unmarked: dict[int, str] = {}  # id(block) -> text before a colon was added to a bold lead-in
 
     # -- package plumbing -------------------------------------------------
     def member(self, path: str) -> bytes | None:
@@ -335,6 +350,7 @@ class _DocxReader:
         body = root.find(f"{{{w}}}body")
         if body is not None:
             blocks.extend(self.blocks(body))
+        _drop_lone_bold_leads(blocks, self.unmarked)
 
         for kind, part_kind, default in (("footnote", "footnotes", "footnotes.xml"),
                                          ("endnote", "endnotes", "endnotes.xml")):
@@ -447,7 +463,9 @@ class _DocxReader:
             if kind == "paragraph":
                 found = split_speaker(segments)
                 if found is not None:
-                    text, speaker, time_start = found
+                    text, speaker, time_start, marked = found
+                    if not marked:  # kept only if the name recurs (see _drop_lone_bold_leads)
+                        self.unmarked[id(block)] = block.text
                     block.text = clean_text(text)
                     block.speaker = speaker
                     block.time_start = time_start

@@ -14,8 +14,10 @@ or wrong password), ``NeedsOcrError`` (only scanned images), ``NoTextError``,
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
+import threading
 import time
 
 from workbench.errors import (
@@ -38,6 +40,8 @@ _FILE_NAME = re.compile(
     r"jpe?g|png|tiff?|gif|bmp)$",
     re.IGNORECASE,
 )
+# pdfium is not thread-safe: one document at a time per process
+_PDFIUM_LOCK = threading.Lock()
 _APP_PREFIX = re.compile(r"^(?:microsoft\s+\w+(?:\s+\w+)?|word|excel|powerpoint)\s+-\s+", re.IGNORECASE)
 
 
@@ -45,11 +49,12 @@ def read(data: bytes, name: str, options: ReadOptions) -> ReadResult:
     """Read one PDF file's bytes; ``name`` starts every error message."""
     if not data:
         raise EmptyFileError(f"{name}: empty file (0 bytes)")
-    limit = options.time_limit
-    deadline = time.monotonic() + limit
     if b"%PDF" not in data[:65536]:
         raise CorruptFileError(f"{name}: not a PDF file (no %PDF header)")
-    return _read_pdfium(data, name, options, deadline)
+    with _PDFIUM_LOCK:
+        limit = options.time_limit
+        deadline = float("inf") if limit is None else time.monotonic() + limit
+        return _read_pdfium(data, name, options, deadline)
 
 
 def _check_time(name: str, options: ReadOptions, deadline: float, page: int, pages: int) -> None:
@@ -68,7 +73,7 @@ def _pages_phrase(numbers: list[int], what: str) -> str:
 
 def _read_pdfium(data: bytes, name: str, options: ReadOptions, deadline: float) -> ReadResult:
     import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
+    from pypdfium2 import raw
 
     from workbench.ingest.pdf_layout import page_fragments
 
@@ -141,7 +146,13 @@ def _read_pdfium(data: bytes, name: str, options: ReadOptions, deadline: float) 
 
 
 def _layout(pages, name: str) -> list[Block]:
-    from workbench.ingest.pdf_layout import body_size, build_blocks, line_pitch, mark_running_lines, order_pages
+    from workbench.ingest.pdf_layout import (
+        body_size,
+        build_blocks,
+        line_pitch,
+        mark_running_lines,
+        order_pages,
+    )
 
     mark_running_lines(pages)
     body = body_size(pages)
@@ -166,9 +177,10 @@ def _has_images(raw, page) -> bool:
             kind = raw.FPDFPageObj_GetType(obj)
             if kind == raw.FPDF_PAGEOBJ_IMAGE:
                 return True
-            if kind == raw.FPDF_PAGEOBJ_FORM and depth < 3:
-                if scan(raw.FPDFFormObj_CountObjects(obj), lambda k, o=obj: raw.FPDFFormObj_GetObject(o, k), depth + 1):
-                    return True
+            if (kind == raw.FPDF_PAGEOBJ_FORM and depth < 3
+                    and scan(raw.FPDFFormObj_CountObjects(obj), lambda k, o=obj: raw.FPDFFormObj_GetObject(o, k),
+                             depth + 1)):
+                return True
         return False
 
     return scan(raw.FPDFPage_CountObjects(page), lambda k: raw.FPDFPage_GetObject(page, k), 0)
@@ -265,10 +277,8 @@ def _read_fallback(data: bytes, name: str, options: ReadOptions, deadline: float
     except Exception as exc:  # noqa: BLE001
         raise CorruptFileError(f"{name}: damaged PDF, no text could be recovered ({why}; {_short(exc)})") from None
     finally:
-        try:
+        with contextlib.suppress(Exception):
             pdf.close()
-        except Exception:  # noqa: BLE001
-            pass
 
     if not any(p.frags for p in pages):
         raise CorruptFileError(f"{name}: damaged or not a PDF, no text could be recovered ({why})")

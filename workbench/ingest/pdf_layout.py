@@ -24,6 +24,7 @@ hundred fragments per page:
 from __future__ import annotations
 
 import ctypes
+import itertools
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
@@ -37,8 +38,8 @@ SPLIT_EM = 1.0  # a gap wider than this many font sizes splits a line into fragm
 _STRONG_BULLET = "•◦▪▫■□●○‣⁃∙·➢➤►▶✓✔❖\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\uf06e\uf0a4"
 _WEAK_BULLET = "-–—*"
 _BULLET_RE = re.compile(
-    rf"^(?:([{_STRONG_BULLET}])|([{re.escape(_WEAK_BULLET)}])"
-    r"|(\(?\d{1,3}[.)]|\(?[a-z][)]|\([a-z]\)|\(?[ivx]{1,4}\)))(?:\s+|$)"
+    rf"^(?:([{_STRONG_BULLET}])\s*|([{re.escape(_WEAK_BULLET)}])(?:\s+|$)"
+    r"|(\(?\d{1,3}[.)]|\(?[a-z][)]|\([a-z]\)|\(?[ivx]{1,4}\))(?:\s+|$))"
 )
 _MARKER_ONLY = re.compile(
     rf"^(?:[{_STRONG_BULLET}{re.escape(_WEAK_BULLET)}o]|\(?\d{{1,3}}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{{1,4}}[.)])$"
@@ -57,7 +58,7 @@ _ENDS_SENTENCE = tuple(".!?:;\"”’)")
 class Frag:
     """A run of text on one line: its box in display coordinates (y up), size, line id."""
 
-    __slots__ = ("text", "x0", "y0", "x1", "y1", "size", "line", "drop", "listed")
+    __slots__ = ("drop", "line", "listed", "size", "text", "x0", "x1", "y0", "y1")
 
     def __init__(self, text, x0, y0, x1, y1, size, line, listed=False):
         self.text, self.x0, self.y0, self.x1, self.y1 = text, x0, y0, x1, y1
@@ -70,20 +71,21 @@ class Frag:
 
 
 class Line:
-    """One visual line in a column: merged fragments (cells) of the same row."""
+    """One visual line in a column: the fragments (cells) of one row, left to right."""
 
-    __slots__ = ("text", "cells", "cells_x", "x0", "y0", "x1", "y1", "size", "listed")
+    __slots__ = ("cells", "cells_x", "listed", "size", "spans", "text", "x0", "x1", "y0", "y1")
 
     def __init__(self, frags: list[Frag]):
         if len(frags) == 1:
             f = frags[0]
-            self.cells, self.cells_x, self.text = [f.text], [f.x0], f.text
+            self.cells, self.cells_x, self.spans, self.text = [f.text], [f.x0], [(f.x0, f.x1)], f.text
             self.x0, self.y0, self.x1, self.y1 = f.x0, f.y0, f.x1, f.y1
             self.size, self.listed = f.size, f.listed
             return
         frags = sorted(frags, key=lambda f: f.x0)
         self.cells = [f.text for f in frags]
         self.cells_x = [f.x0 for f in frags]
+        self.spans = [(f.x0, f.x1) for f in frags]
         self.text = " ".join(self.cells)
         self.x0 = frags[0].x0
         self.x1 = max(f.x1 for f in frags)
@@ -93,23 +95,29 @@ class Line:
         self.size = max(frags, key=lambda f: len(f.text)).size
         self.listed = frags[0].listed
 
-    def join(self, other: "Line") -> "Line":
-        """This line and another on the same row, left to right."""
-        a, b = (self, other) if self.x0 <= other.x0 else (other, self)
+    def can_join(self, other: Line) -> bool:
+        """Whether another line's cells fit between this line's cells without overlapping."""
+        return not any(a < d and c < b for a, b in self.spans for c, d in other.spans)
+
+    def join(self, other: Line) -> Line:
+        """This line and another on the same row, cells in x order."""
+        cells = sorted(zip(self.spans + other.spans, self.cells + other.cells, strict=True))
         both = Line.__new__(Line)
-        both.cells, both.cells_x = a.cells + b.cells, a.cells_x + b.cells_x
-        both.text = a.text + " " + b.text
-        both.x0, both.x1 = a.x0, max(a.x1, b.x1)
-        both.y0, both.y1 = min(a.y0, b.y0), max(a.y1, b.y1)
-        both.size = a.size if len(a.text) >= len(b.text) else b.size
-        both.listed = a.listed
+        both.spans = [span for span, _ in cells]
+        both.cells = [text for _, text in cells]
+        both.cells_x = [span[0] for span in both.spans]
+        both.text = " ".join(both.cells)
+        both.x0, both.x1 = min(self.x0, other.x0), max(self.x1, other.x1)
+        both.y0, both.y1 = min(self.y0, other.y0), max(self.y1, other.y1)
+        both.size = self.size if len(self.text) >= len(other.text) else other.size
+        both.listed = (self if self.x0 <= other.x0 else other).listed
         return both
 
 
 class PageText:
     """What the extraction pass keeps of one page."""
 
-    __slots__ = ("number", "width", "height", "frags", "runs", "gutter")
+    __slots__ = ("frags", "gutter", "height", "number", "runs", "width")
 
     def __init__(self, number: int, width: float, height: float, frags: list[Frag]):
         self.number, self.width, self.height, self.frags = number, width, height, frags
@@ -153,7 +161,6 @@ def page_fragments(raw, textpage, page, number: int) -> PageText:
     text = bytes(memoryview(buf)[: got - 1]).decode("utf-16-le", "replace")
     identity = len(text) == n
     char_of = raw.FPDFText_GetCharIndexFromTextIndex
-    text_of = raw.FPDFText_GetTextIndexFromCharIndex
     count_rects, get_rect = raw.FPDFText_CountRects, raw.FPDFText_GetRect
     font_size = raw.FPDFText_GetFontSize
     l, t, r, b = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
@@ -186,7 +193,14 @@ def page_fragments(raw, textpage, page, number: int) -> PageText:
                              (l.value, b.value, r.value, t.value))
         if not rects:
             continue
-        size = font_size(textpage, (cs + ce) // 2) or font_size(textpage, cs) or 0.0
+        # the size at the middle of the line (the first char may be a bullet glyph); generated
+        # chars (spaces pdfium inserts) report size 1, so step off a space
+        mi = (s + e) // 2
+        if text[mi] == " ":
+            mi += 1
+        size = font_size(textpage, mi if identity else cs)
+        if size <= 1.0:
+            size = font_size(textpage, cs)
         if size <= 0:
             size = max(rr[3] - rr[1] for rr in rects)
         line_id += 1
@@ -198,7 +212,9 @@ def page_fragments(raw, textpage, page, number: int) -> PageText:
             x0, y0, x1, y1 = rects[0]
             frags.append(Frag(stripped, x0 - bbox[0], y0 - bbox[1], x1 - bbox[0], y1 - bbox[1], size, line_id))
             continue
-        if rotation:
+        if rotation or not identity:  # no splitting where text and char indexes differ
+            if not rotation:
+                rects = [(rr[0] - bbox[0], rr[1] - bbox[1], rr[2] - bbox[0], rr[3] - bbox[1]) for rr in rects]
             x0 = min(rr[0] for rr in rects)
             y0 = min(rr[1] for rr in rects)
             x1 = max(rr[2] for rr in rects)
@@ -231,10 +247,10 @@ def page_fragments(raw, textpage, page, number: int) -> PageText:
                 else:
                     lo = c + 1
             cuts.append(lo)
-        bounds = [s] + [(c if identity else text_of(textpage, c)) for c in cuts] + [e]
+        bounds = [s, *cuts, e]
         pieces = []  # [text, box, listed]
         for gi, g in enumerate(groups):
-            piece = text[bounds[gi]:bounds[gi + 1]].strip().replace("\ufffe", "-") if bounds[gi] >= 0 else ""
+            piece = text[bounds[gi]:bounds[gi + 1]].strip().replace("\ufffe", "-")
             if len(pieces) == 1 and _MARKER_ONLY.match(pieces[0][0]):
                 prev = pieces[0]  # never separate a list marker from its item
                 pieces[0] = [(prev[0] + " " + piece).strip(), [min(prev[1][0], g[0]), min(prev[1][1], g[1]),
@@ -254,55 +270,83 @@ def _key(text: str) -> str:
     return _SPACES.sub(" ", _DIGITS.sub("#", text.lower())).strip()
 
 
+def _zone(rows: list[list], in_band, from_top: bool) -> list[Frag]:
+    """Rows at one page edge, inside the band, set apart from the body by a clear gap."""
+    end = 0
+    for i, row in enumerate(rows):
+        if not in_band(row):
+            break
+        nxt = rows[i + 1] if i + 1 < len(rows) else None
+        if nxt is None:
+            end = i + 1
+            break
+        gap = row[0] - nxt[1] if from_top else nxt[0] - row[1]
+        if gap >= 1.2 * max(row[2], nxt[2]):
+            end = i + 1
+    return [f for row in rows[:end] for f in row[3]]
+
+
+def edge_zones(p: PageText) -> tuple[list[Frag], list[Frag]]:
+    """The fragments of the header zone and of the footer zone of a page."""
+    top_edge, bottom_edge = p.height * (1 - BAND), p.height * BAND
+    if not any(f.y0 + f.y1 >= 2 * top_edge or f.y0 + f.y1 <= 2 * bottom_edge for f in p.frags):
+        return [], []
+    # only the edges matter: a row further than this from the band is a clear gap anyway
+    reach = 4 * max(f.size for f in p.frags)
+    near = [f for f in p.frags if f.y1 >= top_edge - reach or f.y0 <= bottom_edge + reach]
+    rows: list[list] = []  # [y0, y1, size, frags], top to bottom
+    for f in sorted(near, key=lambda f: -f.y1):
+        if rows and f.y1 > rows[-1][0] + 0.5 * (f.y1 - f.y0):
+            row = rows[-1]
+            row[0], row[2] = min(row[0], f.y0), max(row[2], f.size)
+            row[3].append(f)
+        else:
+            rows.append([f.y0, f.y1, f.size, [f]])
+    top = _zone(rows, lambda r: r[0] + r[1] >= 2 * top_edge, True)
+    bottom = _zone(rows[::-1], lambda r: r[0] + r[1] <= 2 * bottom_edge, False)
+    return top, [f for f in bottom if f not in top]
+
+
 def mark_running_lines(pages: list[PageText]) -> int:
-    """Set ``drop`` on running headers/footers and page numbers; returns how many."""
+    """Set ``drop`` on running headers/footers and page numbers; returns how many.
+
+    Only fragments in a page's header or footer zone (see ``edge_zones``) are
+    considered: page-number lines there are dropped, and other lines when their
+    text, digits aside, comes back at the same height on neighbouring pages (a
+    heading such as "Chapter 3" that opens a few far-apart pages stays).
+    """
     seen: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
+    candidates: list[tuple[Frag, tuple[str, str], float]] = []
     dropped = 0
     for p in pages:
         if not p.frags:
             continue
-        top_edge, bottom_edge = p.height * (1 - BAND), p.height * BAND
-        for f in p.frags:
-            cy = f.cy
-            if cy >= top_edge:
-                side, pos = "top", p.height - cy
-            elif cy <= bottom_edge:
-                side, pos = "bottom", cy
-            else:
-                continue
-            if _PAGE_NUMBER.match(f.text):
-                f.drop = True
-                dropped += 1
-                continue
-            seen[(_key(f.text), side)].append((p.number, pos))
+        for side, zone in zip(("top", "bottom"), edge_zones(p)):
+            for f in zone:
+                if _PAGE_NUMBER.match(f.text):
+                    f.drop = True
+                    dropped += 1
+                    continue
+                pos = p.height - f.cy if side == "top" else f.cy
+                key = (_key(f.text), side)
+                seen[key].append((p.number, pos))
+                candidates.append((f, key, pos))
     pages_with_text = sum(1 for p in pages if p.frags)
     need = max(2, min(4, (pages_with_text + 1) // 2))
-    recurring: dict[tuple[str, str], tuple[float, float]] = {}
+    recurring: dict[tuple[str, str], float] = {}
     for key, hits in seen.items():
-        if len({n for n, _ in hits}) < need:
+        if len(hits) < need:
             continue
         mid = median(pos for _, pos in hits)
-        tol = 8.0
-        if len({n for n, pos in hits if abs(pos - mid) <= tol}) >= need:
-            recurring[key] = (mid, tol)
-    if not recurring:
-        return dropped
-    for p in pages:
-        top_edge, bottom_edge = p.height * (1 - BAND), p.height * BAND
-        for f in p.frags:
-            if f.drop:
-                continue
-            cy = f.cy
-            if cy >= top_edge:
-                side, pos = "top", p.height - cy
-            elif cy <= bottom_edge:
-                side, pos = "bottom", cy
-            else:
-                continue
-            hit = recurring.get((_key(f.text), side))
-            if hit and abs(pos - hit[0]) <= hit[1]:
-                f.drop = True
-                dropped += 1
+        numbers = {n for n, pos in hits if abs(pos - mid) <= 8.0}
+        near = [n for n in numbers if any(n + d in numbers for d in (-2, -1, 1, 2))]
+        if len(near) >= need:
+            recurring[key] = mid
+    for f, key, pos in candidates:
+        mid = recurring.get(key)
+        if mid is not None and abs(pos - mid) <= 8.0:
+            f.drop = True
+            dropped += 1
     return dropped
 
 
@@ -349,19 +393,41 @@ def _split(frags: list[Frag], a: float, b: float, tol: float = 0.5):
 
 
 def _column_like(side: list[Frag], col_left: float, col_right: float, merged_rows: bool) -> bool:
+    """Whether fragments read like a column of running text rather than table cells.
+
+    Lines fill most of the column width, and most follow the previous line at
+    about one line's distance (a table column whose cells sit next to taller
+    cells is sparse); when both sides came in the same pdfium lines, the rows
+    must also hold prose-length text.
+    """
     width = col_right - col_left
     if width <= 0 or len(side) < 2:
         return False
-    fills = sorted((f.x1 - f.x0) / width for f in side)
-    fill = fills[len(fills) // 2]
-    if merged_rows:  # both sides came in the same pdfium lines: a table unless it reads like prose
-        chars = sorted(len(f.text) for f in side)[len(side) // 2]
-        return fill >= 0.6 and chars >= 25
-    return fill >= 0.5
+    n = len(side)
+    # share of the text (by characters) on lines that fill the column: a table or a figure
+    # inside a column weighs little against the prose around it
+    total = sum(len(f.text) for f in side)
+    if merged_rows:
+        full = sum(len(f.text) for f in side if len(f.text) >= 20 and f.x1 - f.x0 >= 0.6 * width)
+    else:
+        full = sum(len(f.text) for f in side if f.x1 - f.x0 >= 0.5 * width)
+    if full < 0.6 * total:
+        return False
+    ys = sorted((f.y0 + f.y1) / 2 for f in side)
+    size = sorted(f.size for f in side)[n // 2]
+    steps = [b - a for a, b in itertools.pairwise(ys) if b - a > 0.3 * size]
+    return not steps or sum(1 for d in steps if d <= 2.2 * size) >= 0.5 * len(steps)
 
 
-def _columns(frags: list[Frag], body: float, hint=None):
-    """(left, right, spanners, gutter) when the fragments form two columns, else None."""
+def _side_ok(side: list[Frag], col_left: float, col_right: float, merged: bool, body: float, depth: int) -> bool:
+    if _column_like(side, col_left, col_right, merged):
+        return True
+    # the side may itself hold several columns (three-column pages)
+    return depth < 2 and len(side) >= 8 and _columns(side, body, None, depth + 1) is not None
+
+
+def _columns(frags: list[Frag], body: float, hint=None, depth: int = 0):
+    """(left, right, spanners, gutter) when the fragments form columns, else None."""
     if hint is None:
         gutter = _find_gutter(frags, max(0.8 * body, 6.0))
         if gutter is None:
@@ -380,9 +446,9 @@ def _columns(frags: list[Frag], body: float, hint=None):
             return None
         left_lines = {f.line for f in left}
         merged = sum(1 for f in right if f.line in left_lines) >= 0.5 * len(right)
-        if not _column_like(left, min(f.x0 for f in left), a, merged):
+        if not _side_ok(left, min(f.x0 for f in left), a, merged, body, depth):
             return None
-        if not _column_like(right, b, max(f.x1 for f in right), merged):
+        if not _side_ok(right, b, max(f.x1 for f in right), merged, body, depth):
             return None
     elif not left or not right:
         return None
@@ -402,7 +468,7 @@ def _lines(frags: list[Frag]) -> list[Line]:
             p = merged[-1]
             overlap = min(p.y1, ln.y1) - max(p.y0, ln.y0)
             # same row drawn as separate pdfium lines (superscripts, cells drawn column-wise)
-            if overlap > 0.6 * min(p.y1 - p.y0, ln.y1 - ln.y0) and (ln.x0 >= p.x1 or ln.x1 <= p.x0):
+            if overlap > 0.6 * min(p.y1 - p.y0, ln.y1 - ln.y0) and p.can_join(ln):
                 both = p.join(ln)
                 merged[-1] = both
                 continue
@@ -483,7 +549,7 @@ def line_pitch(pages: list[PageText], body: float) -> float:
     steps = []
     for p in pages:
         for run in p.runs:
-            for a, b in zip(run, run[1:]):
+            for a, b in itertools.pairwise(run):
                 if abs(a.size - body) < 0.6 and abs(b.size - body) < 0.6:
                     d = (a.y0 + a.y1 - b.y0 - b.y1) / 2
                     if 0.7 * body < d < 3 * body:
@@ -514,16 +580,72 @@ def _strip_marker(text: str) -> str:
     return text
 
 
-def _table_rows(run: list[Line], tol: float = 4.0) -> set[int]:
-    """Indexes of lines that are rows of a table: several cells whose starts line up."""
-    starts = [ln.cells_x if len(ln.cells) > 1 and not _bullet(ln) else None for ln in run]
-    rows = set()
-    for i in range(len(run) - 1):
-        a, b = starts[i], starts[i + 1]
-        if a and b and any(abs(x - y) <= tol for x in a[1:] for y in b[1:]):
-            rows.add(i)
-            rows.add(i + 1)
-    return rows
+def _is_row(ln: Line) -> bool:
+    return len(ln.cells) > 1 and not _bullet(ln)
+
+
+def _aligned(a: Line, b: Line, tol: float) -> bool:
+    """Two multi-cell lines whose cells (after the first) start at the same places."""
+    need = min(2, len(a.cells_x) - 1, len(b.cells_x) - 1)
+    hits = sum(1 for x in a.cells_x[1:] if any(abs(x - y) <= tol for y in b.cells_x[1:]))
+    return hits >= need
+
+
+def _tables(run: list[Line], tol: float = 4.0) -> dict[int, tuple[int, list[list[str]]]]:
+    """Tables in a column run: {first line: (end line, rows of cell texts)}.
+
+    A table is two or more lines of cells whose starts line up; a one-cell line
+    just below a row that starts where one of its cells starts is that cell's
+    text wrapping, and is added to it.
+    """
+    found: dict[int, tuple[int, list[list[str]]]] = {}
+    i, n = 0, len(run)
+    while i < n:
+        if not _is_row(run[i]):
+            i += 1
+            continue
+        first = run[i]
+        rows = [list(first.cells)]
+        starts = list(first.cells_x)
+        last, prev = first, first
+        j = end = i + 1
+        while j < n:
+            ln = run[j]
+            if _is_row(ln):
+                if not _aligned(last, ln, tol):
+                    break
+                gap = prev.y0 - ln.y1
+                slots = [min(range(len(starts)), key=lambda k, x=x: abs(starts[k] - x)) for x in ln.cells_x]
+                close = all(abs(starts[k] - x) <= tol for k, x in zip(slots, ln.cells_x, strict=True))
+                if close and len(set(slots)) == len(slots) and -0.5 * ln.size < gap < (
+                        0.45 * ln.size if len(ln.cells) >= len(starts) else 0.7 * ln.size):
+                    # the wrapped second line of a row: its cells continue the row's cells
+                    for k, text in zip(slots, ln.cells, strict=True):
+                        rows[-1][k] += " " + text
+                    prev = ln
+                    j = end = j + 1
+                    continue
+                rows.append(list(ln.cells))
+                starts = list(ln.cells_x)
+                last = prev = ln
+                j = end = j + 1
+                continue
+            gap = prev.y0 - ln.y1
+            near = [k for k, x in enumerate(starts) if abs(ln.x0 - x) <= tol]
+            if not near or gap > 0.6 * max(ln.size, prev.size) or gap < -0.5 * ln.size:
+                break
+            rows[-1][near[0]] += " " + ln.text
+            prev = ln
+            j = end = j + 1
+        if len(rows) >= 2:
+            found[i] = (end, rows)
+            i = end
+        else:
+            i += 1
+    return found
+
+
+_CAPTION = re.compile(r"^(?:table|figure|fig\.|chart|exhibit|box|map|graph)\s+[\dA-Z]+[.:\s]", re.IGNORECASE)
 
 
 def build_blocks(page: PageText, body: float, pitch: float) -> list[Block]:
@@ -541,6 +663,8 @@ def build_blocks(page: PageText, body: float, pitch: float) -> list[Block]:
                 k = "paragraph"
             elif k == "bullet":
                 text = _strip_marker(text).strip() or text
+            elif len(cur) <= 3 and _CAPTION.match(text):
+                k = "caption"
             blocks.append(Block(text=text, kind=k, page=number))
             cur.clear()
 
@@ -550,13 +674,17 @@ def build_blocks(page: PageText, body: float, pitch: float) -> list[Block]:
         run_left = min(ln.x0 for ln in run)
         run_right = max(ln.x1 for ln in run)
         run_width = max(run_right - run_left, 1.0)
-        table = _table_rows(run)
+        tables = _tables(run)
+        skip_to = 0
         for i, ln in enumerate(run):
-            heading = ln.size >= body * 1.12 and ln.size - body >= 1.0
-            if i in table:
-                flush()
-                blocks.append(Block(text=" | ".join(ln.cells), kind="table_row", page=number))
+            if i < skip_to:
                 continue
+            if i in tables:
+                flush()
+                skip_to, rows = tables[i]
+                blocks.extend(Block(text=" | ".join(cells), kind="table_row", page=number) for cells in rows)
+                continue
+            heading = ln.size >= body * 1.12 and ln.size - body >= 1.0
             marker = _bullet(ln)
             if not cur:
                 cur.append(ln)
@@ -580,7 +708,8 @@ def build_blocks(page: PageText, body: float, pitch: float) -> list[Block]:
             if not brk and not marker:
                 first = cur[0]
                 if kind == "bullet":
-                    brk = ln.x0 < first.x0 - 0.5 * ln.size
+                    # out of the list: left of the marker, or left of the item's wrapped lines
+                    brk = ln.x0 < first.x0 - 0.5 * ln.size or (len(cur) > 1 and ln.x0 < p.x0 - 0.5 * ln.size)
                 elif kind == "paragraph":
                     if ln.x0 > p.x0 + 0.9 * ln.size and ln.x0 - run_left > 0.9 * ln.size:
                         brk = True  # first-line indent of the next paragraph

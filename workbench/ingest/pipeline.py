@@ -175,7 +175,10 @@ def _store_result(db, path: Path, fmt: str, source_sha: str, result: ReadResult,
     if not built.text.strip():
         raise NoTextError(f"{path.name}{' ' + result.part if result.part else ''}: no text found"
                           + (" (" + "; ".join(result.warnings) + ")" if result.warnings else ""))
-    title = (entry.title if entry and entry.title else None) or result.title or path.stem
+    if result.part:  # a survey row: the file's title plus the respondent
+        title = f"{entry.title if entry and entry.title else path.stem} – {result.title or result.part}"
+    else:
+        title = (entry.title if entry and entry.title else None) or result.title or path.stem
     warnings = list(result.warnings)
     record = {
         "title": " ".join(title.split())[:300],

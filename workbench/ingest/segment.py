@@ -113,7 +113,7 @@ def build_document(
     for p, match in zip(placed, found):
         block = p.block
         speaker, speech_offset, time_start = None, 0, block.time_start
-        if block.speaker:
+        if block.speaker and (expect_turns is not False or block.kind in ("cue", "answer")):
             speaker = block.speaker
             own = find_label(p.text)
             if own and label_key(own.label) == label_key(block.speaker):

@@ -79,7 +79,7 @@ def read(data: bytes, name: str, options: ReadOptions) -> list[ReadResult]:
     header, rows = read_table(data, name, options)
     answer_cols = text_columns(header, rows, name, options.text_column)
     id_col = next((header.index(h) for h in header if h.lower() in _ID_COLUMNS), None)
-    stem = name.rsplit(".", 1)[0]
+    stem = name.rsplit(".", 1)[0]  # title of a whole-file survey
     results: list[ReadResult] = []
     file_blocks: list[Block] = []
     skipped = []
@@ -100,7 +100,7 @@ def read(data: bytes, name: str, options: ReadOptions) -> list[ReadResult]:
             continue
         attributes = {h: row[i].strip() for i, h in enumerate(header)
                       if i not in answer_cols and h and row[i].strip()}
-        results.append(ReadResult(blocks=blocks, title=f"{stem} – {rid}", attributes=attributes,
+        results.append(ReadResult(blocks=blocks, title=rid, attributes=attributes,
                                   doc_type="survey", part=f"row {n}"))
     warnings = [f"{name}: {len(skipped)} rows without an answer were skipped ({', '.join(skipped[:5])})"] if skipped else []
     if options.survey_mode == "file":
