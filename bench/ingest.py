@@ -47,24 +47,27 @@ def best_of(fn, repeat: int = 3) -> float:
     return min(times)
 
 
-def ingest_seconds(path: Path) -> float:
-    """Time a full ingest (read, segment, store) of one file into a fresh project."""
+def ingest_seconds(path: Path) -> tuple[float, int]:
+    """Time a full ingest (read, segment, store) of one file into a fresh project; also the segment count."""
     from workbench.project import Project
+
+    segments = []
 
     def run():
         with tempfile.TemporaryDirectory() as tmp, Project(Path(tmp) / "b.db") as project:
             [outcome] = project.ingest([path])
             assert outcome.status == "ingested", outcome.error
-    return best_of(run)
+            segments.append(outcome.segments)
+    return best_of(run), segments[-1]
 
 
 def text_benchmark(n_words: int, tmp: Path) -> dict:
     path = tmp / "transcript.txt"
     path.write_text("\n\n".join(f"{s}: {t}" for s, t in transcript(n_words)))
     words = len(path.read_text().split())
-    ours = ingest_seconds(path)
+    ours, segments = ingest_seconds(path)
     raw = best_of(lambda: path.read_bytes().decode("utf-8").split("\n\n"))
-    return {"words": words, "ours_s": ours, "words_per_s": words / ours, "raw_read_s": raw}
+    return {"words": words, "segments": segments, "ours_s": ours, "words_per_s": words / ours, "raw_read_s": raw}
 
 
 def docx_benchmark(n_words: int, tmp: Path) -> dict:
@@ -78,9 +81,9 @@ def docx_benchmark(n_words: int, tmp: Path) -> dict:
         para.add_run(" " + text)
     document.save(path)
     words = sum(len(p.text.split()) for p in docx.Document(path).paragraphs)
-    ours = ingest_seconds(path)
+    ours, segments = ingest_seconds(path)
     raw = best_of(lambda: [p.text for p in docx.Document(path).paragraphs])
-    return {"words": words, "ours_s": ours, "words_per_s": words / ours, "raw_python_docx_s": raw,
+    return {"words": words, "segments": segments, "ours_s": ours, "words_per_s": words / ours, "raw_python_docx_s": raw,
             "ratio_vs_python_docx": ours / raw}
 
 
@@ -107,10 +110,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         txt = text_benchmark(args.words, tmp)
-        print(f"TXT transcript, {txt['words']} words: full ingest {txt['ours_s']:.2f} s = "
+        print(f"TXT transcript, {txt['words']} words, {txt['segments']} turns: full ingest {txt['ours_s']:.2f} s = "
               f"{txt['words_per_s']:,.0f} words/s (raw read+split {txt['raw_read_s'] * 1000:.0f} ms)")
         dx = docx_benchmark(args.words // 4, tmp)
-        print(f"DOCX transcript, {dx['words']} words: full ingest {dx['ours_s']:.2f} s = "
+        print(f"DOCX transcript, {dx['words']} words, {dx['segments']} turns: full ingest {dx['ours_s']:.2f} s = "
               f"{dx['words_per_s']:,.0f} words/s; raw python-docx paragraph text {dx['raw_python_docx_s']:.2f} s; "
               f"ratio {dx['ratio_vs_python_docx']:.2f}x")
         txt_peak = peak_traced(lambda: _ingest_once(tmp / "transcript.txt"))

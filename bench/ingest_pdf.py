@@ -195,14 +195,11 @@ def _ours(data: bytes):
     return read(data, "bench.pdf", ReadOptions())
 
 
-def _best_of(fn, data: bytes, runs: int) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(runs):
-        gc.collect()
-        t0 = time.perf_counter()
-        result = fn(data)
-        best = min(best, time.perf_counter() - t0)
-    return best, result
+def _timed(fn, data: bytes) -> tuple[float, object]:
+    gc.collect()
+    t0 = time.perf_counter()
+    result = fn(data)
+    return time.perf_counter() - t0, result
 
 
 def _maxrss_mb() -> float:
@@ -222,8 +219,13 @@ def run_pdf_benchmark(pages: int = 200, runs: int = 3, seed: int = 2025) -> dict
     # warm both paths once (imports, pdfium library init) before timing
     _raw_extract(data)
     _ours(data)
-    raw_s, raw_chars = _best_of(_raw_extract, data, runs)
-    ours_s, result = _best_of(_ours, data, runs)
+    # alternate the two so that background load on the machine hits both alike
+    raw_s = ours_s = float("inf")
+    for _ in range(runs):
+        t, raw_chars = _timed(_raw_extract, data)
+        raw_s = min(raw_s, t)
+        t, result = _timed(_ours, data)
+        ours_s = min(ours_s, t)
 
     gc.collect()
     tracemalloc.start()

@@ -187,3 +187,23 @@ def test_speakers_listed_and_renamed_with_type_reinferred(project, tmp_path):
     assert project.rename_speaker(1, "I", "Interviewer") == 2
     assert [s["speaker"] for s in project.speakers(1)] == ["Interviewer", "R"]
     assert project.document(1)["type"] == "interview"
+
+
+def test_pdf_over_the_time_limit_fails_alone(project, tmp_path):
+    pytest.importorskip("reportlab")
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    pdf = tmp_path / "long.pdf"
+    c = canvas.Canvas(str(pdf), pagesize=A4)
+    for page in range(30):
+        c.drawString(72, 700, f"Page {page} talks about supplier capability and skills.")
+        c.showPage()
+    c.save()
+    (tmp_path / "after.txt").write_text("Still ingested.")
+    outcomes = by_name(project.ingest([tmp_path], time_limit=1e-6))
+    assert outcomes["long.pdf"].status == "failed"
+    assert outcomes["long.pdf"].error.startswith("long.pdf: extraction took longer than")
+    assert "--time-limit" in outcomes["long.pdf"].hint
+    assert outcomes["after.txt"].status == "ingested"
+    assert project.db["documents"].count == 1

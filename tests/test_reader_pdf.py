@@ -279,6 +279,29 @@ def test_bullets_numbers_and_headings(tmp_path):
     ]
 
 
+def test_paragraphs_by_space_by_indent_and_hanging_indent(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "paragraphs.pdf"
+    c = canvas.Canvas(str(path), pagesize=(W, H))
+    width = W - 144
+    y = draw_lines(c, 72, 700, wrap(sentences("P1A", 4), width))
+    y -= 8  # space before the next paragraph
+    for tag in ("P1B", "P1C"):  # no space, a first-line indent instead
+        lines = wrap(sentences(tag, 3), width - 18)
+        c.drawString(90, y, lines[0])
+        y = draw_lines(c, 72, y - LEADING, wrap(" ".join(lines[1:]), width))
+    y -= 8
+    ref = wrap(sentences("P1D", 3), width - 18)  # a reference: hanging indent
+    c.drawString(72, y, ref[0])
+    draw_lines(c, 90, y - LEADING, ref[1:])
+    c.save()
+    blocks = read(path.read_bytes(), "paragraphs.pdf", opts()).blocks
+    tags = [sorted({m[:3] for m in re.findall(r"P1[A-D]\d\d", b.text.replace("\n", " "))}) for b in blocks]
+    assert tags == [["P1A"], ["P1B"], ["P1C"], ["P1D"]]
+    assert all(b.kind == "paragraph" and "\n" in b.text for b in blocks)
+
+
 def test_header_repeated_on_two_pages_only_is_not_a_one_off(tmp_path):
     """A two-page document: the repeated header goes, a first-page heading stays."""
     from reportlab.pdfgen import canvas
@@ -562,3 +585,41 @@ def test_fixture_malformed_932():
 def test_fixture_scanned_jbig2():
     with pytest.raises(NeedsOcrError, match=r"^scanned_jbig2\.pdf: no text layer; needs OCR"):
         read(fixture("scanned_jbig2.pdf"), "scanned_jbig2.pdf", opts())
+
+
+def test_form_fields_and_annotations(tmp_path):
+    """Filled-in form fields become text; PDF comments become memos, not text."""
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "consent.pdf"
+    c = canvas.Canvas(str(path), pagesize=(W, H))
+    c.setFont("Helvetica", 11)
+    c.drawString(72, 720, "Participants valued the evening classes most of all.")
+    c.drawString(72, 690, "Comments from the participant:")
+    c.acroForm.textfield(name="comments", value="Happy to be quoted anonymously.", x=72, y=655, width=300, height=20)
+    c.textAnnotation("Check this claim against the survey.", Rect=(40, 715, 60, 735), T="(Dana)")
+    c.highlightAnnotation("Key finding", Rect=(72, 716, 300, 732), T="(Sam)", M="(D:20250312101500+01'00')")
+    c.save()
+    result = read(path.read_bytes(), "consent.pdf", opts())
+    text = "\n".join(b.text for b in result.blocks)
+    assert "Happy to be quoted anonymously." in text
+    assert text.index("Comments from the participant:") < text.index("Happy to be quoted")
+    assert "Check this claim" not in text and "Key finding" not in text
+    memos = {m.text: m for m in result.memos}
+    assert set(memos) == {"Check this claim against the survey.", "Key finding"}
+    assert memos["Check this claim against the survey."].author == "Dana"
+    assert memos["Key finding"].author == "Sam"
+    assert memos["Key finding"].created == "2025-03-12T10:15:00+01:00"
+    assert memos["Key finding"].anchor_text.startswith("Participants valued the evening")
+
+
+def test_paragraph_cut_by_a_page_break_is_joined():
+    from workbench.ingest._base import Block
+    from workbench.ingest.pdf import join_continued_paragraphs
+
+    blocks = [Block("The base includes advanced", page=1), Block("materials and coatings.", page=2),
+              Block("A new paragraph.", page=2), Block("Ends here.", page=2), Block("lower but after a stop", page=2)]
+    joined = join_continued_paragraphs(blocks)
+    assert [(b.text, b.page) for b in joined] == [
+        ("The base includes advanced\nmaterials and coatings.", 1), ("A new paragraph.", 2),
+        ("Ends here.", 2), ("lower but after a stop", 2)]

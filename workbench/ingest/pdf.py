@@ -15,6 +15,7 @@ or wrong password), ``NeedsOcrError`` (only scanned images), ``NoTextError``,
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import io
 import re
 import threading
@@ -29,7 +30,7 @@ from workbench.errors import (
     TimeLimitError,
     WorkbenchError,
 )
-from workbench.ingest._base import Block, ReadOptions, ReadResult
+from workbench.ingest._base import Block, Memo, ReadOptions, ReadResult
 
 _NOT_A_TITLE = {
     "untitled", "untitled document", "title", "document", "doc", "none", "null", "unknown",
@@ -92,12 +93,15 @@ def _read_pdfium(data: bytes, name: str, options: ReadOptions, deadline: float) 
         return _read_fallback(data, name, options, deadline, "pdfium could not open it")
 
     pages = []
+    memos: list[Memo] = []
     image_pages: list[int] = []
     failed_pages: list[int] = []
     try:
         n_pages = len(doc)
         if n_pages <= 0:
             return _read_fallback(data, name, options, deadline, "pdfium found no pages")
+        # filled-in form fields are not page text until flattened into the page
+        has_form = raw.FPDF_GetFormType(doc.raw) != raw.FORMTYPE_NONE
         for i in range(n_pages):
             _check_time(name, options, deadline, i + 1, n_pages)
             page = raw.FPDF_LoadPage(doc.raw, i)
@@ -109,6 +113,18 @@ def _read_pdfium(data: bytes, name: str, options: ReadOptions, deadline: float) 
                 if not textpage:
                     failed_pages.append(i + 1)
                     continue
+                if raw.FPDFPage_GetAnnotCount(page) > 0:
+                    memos.extend(_annotation_memos(raw, page, textpage))
+                    if has_form:
+                        raw.FPDFText_ClosePage(textpage)
+                        textpage = None
+                        if raw.FPDFPage_Flatten(page, raw.FLAT_NORMALDISPLAY) == raw.FLATTEN_SUCCESS:
+                            raw.FPDF_ClosePage(page)
+                            page = raw.FPDF_LoadPage(doc.raw, i)
+                        textpage = raw.FPDFText_LoadPage(page) if page else None
+                        if not textpage:
+                            failed_pages.append(i + 1)
+                            continue
                 try:
                     pt = page_fragments(raw, textpage, page, i + 1)
                 finally:
@@ -117,7 +133,8 @@ def _read_pdfium(data: bytes, name: str, options: ReadOptions, deadline: float) 
                     image_pages.append(i + 1)
                 pages.append(pt)
             finally:
-                raw.FPDF_ClosePage(page)
+                if page:
+                    raw.FPDF_ClosePage(page)
         meta = _metadata(doc)
     except WorkbenchError:
         raise
@@ -142,7 +159,7 @@ def _read_pdfium(data: bytes, name: str, options: ReadOptions, deadline: float) 
     blocks = _layout(pages, name)
     meta["pages"] = n_pages
     return ReadResult(blocks=blocks, title=_clean_title(meta.pop("title", None)), warnings=warnings,
-                      metadata=meta)
+                      memos=memos, metadata=meta)
 
 
 def _layout(pages, name: str) -> list[Block]:
@@ -163,7 +180,20 @@ def _layout(pages, name: str) -> list[Block]:
         blocks.extend(build_blocks(p, body, pitch))
     if not blocks:
         raise NoTextError(f"{name}: the PDF holds no text besides page headers, footers and numbers")
-    return blocks
+    return join_continued_paragraphs(blocks)
+
+
+def join_continued_paragraphs(blocks: list[Block]) -> list[Block]:
+    """Join a paragraph cut by a column or page break: it ends mid-sentence and the next starts lower-case."""
+    out: list[Block] = []
+    for block in blocks:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.kind == block.kind == "paragraph"
+                and prev.text.rstrip()[-1:] not in ".!?:;\"”’)]" and block.text[:1].islower()):
+            prev.text = prev.text.rstrip() + "\n" + block.text
+        else:
+            out.append(block)
+    return out
 
 
 def _has_images(raw, page) -> bool:
@@ -186,6 +216,69 @@ def _has_images(raw, page) -> bool:
     return scan(raw.FPDFPage_CountObjects(page), lambda k: raw.FPDFPage_GetObject(page, k), 0)
 
 
+_NOT_NOTES = (2, 16, 20)  # link, popup (repeats its parent's note), form widget
+_MARKUP = (9, 10, 11, 12)  # highlight, underline, squiggly, strike-out: they mark the text below them
+
+
+_PDF_DATE = re.compile(r"^D:(\d{4})(\d\d)?(\d\d)?(\d\d)?(\d\d)?(\d\d)?(Z|[+-]\d\d'?\d\d'?)?")
+
+
+def _iso_date(value: str) -> str:
+    """A PDF date (D:20230721162225-07'00') as ISO 8601; other text unchanged."""
+    m = _PDF_DATE.match(value)
+    if not m:
+        return value
+    y, mo, d, h, mi, sec, tz = m.groups()
+    out = f"{y}-{mo or '01'}-{d or '01'}"
+    if h:
+        out += f"T{h}:{mi or '00'}:{sec or '00'}"
+        if tz:
+            out += "Z" if tz == "Z" else f"{tz[:3]}:{tz.replace(chr(39), '')[3:5]}"
+    return out
+
+
+def _annot_string(raw, annot, key: str) -> str:
+    size = raw.FPDFAnnot_GetStringValue(annot, key.encode(), None, 0)
+    if size <= 2:
+        return ""
+    buf = (ctypes.c_ushort * (size // 2))()
+    raw.FPDFAnnot_GetStringValue(annot, key.encode(), buf, size)
+    text = bytes(memoryview(buf)[: size // 2 - 1]).decode("utf-16-le", "replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _annotation_memos(raw, page, textpage) -> list[Memo]:
+    """Notes and highlights with a comment, as memos; for highlights, anchor_text is the text below."""
+    memos = []
+    for k in range(min(raw.FPDFPage_GetAnnotCount(page), 5000)):
+        annot = raw.FPDFPage_GetAnnot(page, k)
+        if not annot:
+            continue
+        try:
+            subtype = raw.FPDFAnnot_GetSubtype(annot)
+            if subtype in _NOT_NOTES:
+                continue
+            text = _annot_string(raw, annot, "Contents")
+            if not text:
+                continue
+            anchor = None
+            box = raw.FS_RECTF()
+            if subtype in _MARKUP and raw.FPDFAnnot_GetRect(annot, ctypes.byref(box)):
+                args = (textpage, box.left, box.top, box.right, box.bottom)
+                n = raw.FPDFText_GetBoundedText(*args, None, 0)
+                if n > 0:
+                    buf = (ctypes.c_ushort * (n + 1))()
+                    got = raw.FPDFText_GetBoundedText(*args, buf, n)
+                    anchor = " ".join(bytes(memoryview(buf)[:got]).decode("utf-16-le", "replace").split()) or None
+            memos.append(Memo(text=text, author=_annot_string(raw, annot, "T") or None,
+                              created=_iso_date(_annot_string(raw, annot, "CreationDate")
+                                                or _annot_string(raw, annot, "M")) or None,
+                              anchor_text=anchor))
+        finally:
+            raw.FPDFPage_CloseAnnot(annot)
+    return memos
+
+
 def _metadata(doc) -> dict:
     meta: dict = {}
     try:
@@ -196,7 +289,7 @@ def _metadata(doc) -> dict:
                      ("Creator", "creator"), ("Producer", "producer"), ("CreationDate", "created")):
         value = (info.get(key) or "").strip().strip("\x00")
         if value:
-            meta[out] = value
+            meta[out] = _iso_date(value) if out == "created" else value
     return meta
 
 

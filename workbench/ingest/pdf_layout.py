@@ -51,12 +51,18 @@ _PAGE_NUMBER = re.compile(
 )
 _DIGITS = re.compile(r"\d+")
 _SPACES = re.compile(r"\s+")
-_LINES = re.compile(r"[^\r\n\ufffe]+\ufffe?|\ufffe")  # pdfium marks a hyphen it joined as U+FFFE
+# a line of pdfium text, from its first non-space character; pdfium joins a word hyphenated
+# across lines and marks the hyphen U+FFFE: the line is cut after it
+_LINES = re.compile(r"[^\s\ufffe][^\r\n\ufffe]*\ufffe?")
 _ENDS_SENTENCE = tuple(".!?:;\"”’)")
 
 
 class Frag:
-    """A run of text on one line: its box in display coordinates (y up), size, line id."""
+    """A run of text on one line: its box in display coordinates (y up), size, line id.
+
+    A fragment alone on its row also serves as a ``Line`` (same attributes), which
+    saves building a second object for most lines of a page.
+    """
 
     __slots__ = ("drop", "line", "listed", "size", "text", "x0", "x1", "y0", "y1")
 
@@ -69,6 +75,36 @@ class Frag:
     def cy(self) -> float:
         return (self.y0 + self.y1) / 2
 
+    @property
+    def cells(self) -> list[str]:
+        return [self.text]
+
+    @property
+    def cells_x(self) -> list[float]:
+        return [self.x0]
+
+    @property
+    def spans(self) -> list[tuple[float, float]]:
+        return [(self.x0, self.x1)]
+
+    def can_join(self, other) -> bool:
+        """Whether another line's cells fit between this line's cells without overlapping."""
+        return not any(a < d and c < b for a, b in self.spans for c, d in other.spans)
+
+    def join(self, other) -> Line:
+        """This line and another on the same row, cells in x order."""
+        cells = sorted(zip(self.spans + other.spans, self.cells + other.cells, strict=True))
+        both = Line.__new__(Line)
+        both.spans = [span for span, _ in cells]
+        both.cells = [text for _, text in cells]
+        both.cells_x = [span[0] for span in both.spans]
+        both.text = " ".join(both.cells)
+        both.x0, both.x1 = min(self.x0, other.x0), max(self.x1, other.x1)
+        both.y0, both.y1 = min(self.y0, other.y0), max(self.y1, other.y1)
+        both.size = self.size if len(self.text) >= len(other.text) else other.size
+        both.listed = (self if self.x0 <= other.x0 else other).listed
+        return both
+
 
 class Line:
     """One visual line in a column: the fragments (cells) of one row, left to right."""
@@ -76,12 +112,6 @@ class Line:
     __slots__ = ("cells", "cells_x", "listed", "size", "spans", "text", "x0", "x1", "y0", "y1")
 
     def __init__(self, frags: list[Frag]):
-        if len(frags) == 1:
-            f = frags[0]
-            self.cells, self.cells_x, self.spans, self.text = [f.text], [f.x0], [(f.x0, f.x1)], f.text
-            self.x0, self.y0, self.x1, self.y1 = f.x0, f.y0, f.x1, f.y1
-            self.size, self.listed = f.size, f.listed
-            return
         frags = sorted(frags, key=lambda f: f.x0)
         self.cells = [f.text for f in frags]
         self.cells_x = [f.x0 for f in frags]
@@ -95,23 +125,8 @@ class Line:
         self.size = max(frags, key=lambda f: len(f.text)).size
         self.listed = frags[0].listed
 
-    def can_join(self, other: Line) -> bool:
-        """Whether another line's cells fit between this line's cells without overlapping."""
-        return not any(a < d and c < b for a, b in self.spans for c, d in other.spans)
-
-    def join(self, other: Line) -> Line:
-        """This line and another on the same row, cells in x order."""
-        cells = sorted(zip(self.spans + other.spans, self.cells + other.cells, strict=True))
-        both = Line.__new__(Line)
-        both.spans = [span for span, _ in cells]
-        both.cells = [text for _, text in cells]
-        both.cells_x = [span[0] for span in both.spans]
-        both.text = " ".join(both.cells)
-        both.x0, both.x1 = min(self.x0, other.x0), max(self.x1, other.x1)
-        both.y0, both.y1 = min(self.y0, other.y0), max(self.y1, other.y1)
-        both.size = self.size if len(self.text) >= len(other.text) else other.size
-        both.listed = (self if self.x0 <= other.x0 else other).listed
-        return both
+    can_join = Frag.can_join
+    join = Frag.join
 
 
 class PageText:
@@ -167,16 +182,15 @@ def page_fragments(raw, textpage, page, number: int) -> PageText:
     pl, pt, pr, pb = ctypes.byref(l), ctypes.byref(t), ctypes.byref(r), ctypes.byref(b)
     frags = result.frags
     line_id = 0
+    bx, by = bbox[0], bbox[1]
     for m in _LINES.finditer(text):
         s, e = m.span()
-        seg = m.group()
-        stripped = seg.strip()
-        if not stripped:
-            continue
-        if "\ufffe" in stripped:
-            stripped = stripped.replace("\ufffe", "-")
-        s += len(seg) - len(seg.lstrip())
-        e -= len(seg) - len(seg.rstrip())
+        stripped = m.group()
+        if stripped[-1].isspace():
+            stripped = stripped.rstrip()
+            e = s + len(stripped)
+        elif stripped[-1] == "\ufffe":
+            stripped = stripped[:-1] + "-"
         if identity:
             cs, ce = s, e
         else:
@@ -185,6 +199,18 @@ def page_fragments(raw, textpage, page, number: int) -> PageText:
                 continue
         k = count_rects(textpage, cs, ce - cs)
         if k <= 0:
+            continue
+        if k == 1 and not rotation:  # the common case: one text run
+            if not get_rect(textpage, 0, pl, pt, pr, pb):
+                continue
+            mi = (s + e) // 2
+            if text[mi] == " ":
+                mi += 1
+            size = font_size(textpage, mi if identity else cs)
+            if size <= 1.0:
+                size = font_size(textpage, cs) or t.value - b.value
+            line_id += 1
+            frags.append(Frag(stripped, l.value - bx, b.value - by, r.value - bx, t.value - by, size, line_id))
             continue
         rects = []
         for j in range(k):
@@ -210,7 +236,7 @@ def page_fragments(raw, textpage, page, number: int) -> PageText:
                   and _MARKER_ONLY.match(stripped.split(None, 1)[0]) is not None)
         if len(rects) == 1 and not rotation:
             x0, y0, x1, y1 = rects[0]
-            frags.append(Frag(stripped, x0 - bbox[0], y0 - bbox[1], x1 - bbox[0], y1 - bbox[1], size, line_id))
+            frags.append(Frag(stripped, x0 - bx, y0 - by, x1 - bx, y1 - by, size, line_id))
             continue
         if rotation or not identity:  # no splitting where text and char indexes differ
             if not rotation:
@@ -457,10 +483,13 @@ def _columns(frags: list[Frag], body: float, hint=None, depth: int = 0):
 
 def _lines(frags: list[Frag]) -> list[Line]:
     """Fragments of one column as lines, top to bottom; fragments on one row are merged."""
-    by_line: dict[int, list[Frag]] = {}
-    for f in frags:
-        by_line.setdefault(f.line, []).append(f)
-    lines = [Line(group) for group in by_line.values()]
+    if len({f.line for f in frags}) == len(frags):
+        lines: list = list(frags)  # one fragment per line: the fragments are the lines
+    else:
+        by_line: dict[int, list[Frag]] = {}
+        for f in frags:
+            by_line.setdefault(f.line, []).append(f)
+        lines = [group[0] if len(group) == 1 else Line(group) for group in by_line.values()]
     lines.sort(key=lambda ln: -(ln.y0 + ln.y1))
     merged: list[Line] = []
     for ln in lines:
@@ -478,7 +507,7 @@ def _lines(frags: list[Frag]) -> list[Line]:
 
 def _order(frags: list[Frag], body: float, hint, depth: int, out: list[list[Frag]]) -> tuple | None:
     """Append the reading-order runs (lists of fragments, one per column cell) to out."""
-    found = _columns(frags, body, hint) if frags else None
+    found = _columns(frags, body, hint, depth) if frags else None
     if found is None:
         if frags:
             out.append(frags)
@@ -518,12 +547,14 @@ def order_pages(pages: list[PageText], body: float) -> None:
             gutters.append(p.gutter)
     if len(gutters) < 2:
         return
-    # a gutter shared by most column pages is tried on the others
-    common = Counter((round(a / 4), round(b / 4)) for a, b in gutters).most_common(1)[0]
-    if common[1] < max(2, len(gutters) // 2):
+    # a gutter shared by most column pages is tried on the others (its narrowest common strip)
+    mid = median((a + b) / 2 for a, b in gutters)
+    close = [(a, b) for a, b in gutters if abs((a + b) / 2 - mid) <= 6.0]
+    if len(close) < max(2, len(gutters) // 2):
         return
-    ga = median(a for a, b in gutters if (round(a / 4), round(b / 4)) == common[0])
-    gb = median(b for a, b in gutters if (round(a / 4), round(b / 4)) == common[0])
+    ga, gb = max(a for a, _ in close), min(b for _, b in close)
+    if gb - ga < 2.0:
+        ga, gb = mid - 1.0, mid + 1.0
     for p in pages:
         if p.gutter or len(p.runs) != 1:
             continue
@@ -711,8 +742,9 @@ def build_blocks(page: PageText, body: float, pitch: float) -> list[Block]:
                     # out of the list: left of the marker, or left of the item's wrapped lines
                     brk = ln.x0 < first.x0 - 0.5 * ln.size or (len(cur) > 1 and ln.x0 < p.x0 - 0.5 * ln.size)
                 elif kind == "paragraph":
-                    if ln.x0 > p.x0 + 0.9 * ln.size and ln.x0 - run_left > 0.9 * ln.size:
-                        brk = True  # first-line indent of the next paragraph
+                    if (ln.x0 > p.x0 + 0.9 * ln.size and ln.x0 - run_left > 0.9 * ln.size
+                            and (p.text.endswith(_ENDS_SENTENCE) or p.x1 < run_right - 0.15 * run_width)):
+                        brk = True  # first-line indent of the next paragraph (not a hanging indent)
                     elif len(cur) > 1 and ln.x0 < p.x0 - 0.9 * ln.size:
                         brk = True  # back out of an indented block
                     elif (p.x1 < run_right - 0.25 * run_width and p.text.endswith(_ENDS_SENTENCE)

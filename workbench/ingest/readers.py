@@ -36,7 +36,11 @@ def format_of(path: Path) -> str:
 
 
 def reader_for(path: Path):
-    """The reader module for a path; it has read(data, name, options) -> list[ReadResult]."""
+    """The reader module for a path.
+
+    Its read(data, name, options) returns a ReadResult, or a list of them for
+    files that hold several documents (survey rows).
+    """
     format_of(path)
     return importlib.import_module(READERS[path.suffix.lower()][0])
 
