@@ -19,10 +19,13 @@ if [ ! -x .venv/bin/python ]; then
   "$(pick_python)" -m venv .venv
 fi
 stamp=".venv/.installed-$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -c1-16)"
+# pip's notes about local index folders it skips are noise; its errors still show.
+pip_install() { .venv/bin/pip install --quiet "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); }
 if [ ! -f "$stamp" ]; then
+  echo "Installing into .venv (first run only)..." >&2
   # torch first, pinned: the CPU wheel; anything that needs torch later reuses it.
-  .venv/bin/pip install --quiet "torch==2.13.0"
-  .venv/bin/pip install --quiet -e ".[test]"
+  pip_install "torch==2.13.0"
+  pip_install -e ".[test]"
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

@@ -17,6 +17,11 @@ _BOMS = [
 _CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
 
 
+def bom_codec(data: bytes) -> str | None:
+    """The codec named by a byte-order mark at the start of data, if any."""
+    return next((codec for bom, codec in _BOMS if data.startswith(bom)), None)
+
+
 def _looks_utf16(data: bytes) -> str | None:
     """Guess BOM-less UTF-16 from the position of zero bytes in ASCII-heavy text."""
     sample = data[:4096]
@@ -49,14 +54,13 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     """
     if not data:
         raise EmptyFileError(f"{name}: empty file (0 bytes)")
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            try:
-                text = data.decode(codec)
-            except UnicodeDecodeError as exc:
-                raise BinaryFileError(f"{name}: starts with a {codec} byte-order mark but does not decode ({exc.reason})") from exc
-            encoding = {"utf-8-sig": "utf-8 (BOM)"}.get(codec, codec + " (BOM)")
-            break
+    codec = bom_codec(data)
+    if codec:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError as exc:
+            raise BinaryFileError(f"{name}: starts with a {codec} byte-order mark but does not decode ({exc.reason})") from exc
+        encoding = {"utf-8-sig": "utf-8 (BOM)"}.get(codec, codec + " (BOM)")
     else:
         utf16 = _looks_utf16(data)
         candidates = ([utf16] if utf16 else []) + ["utf-8"]

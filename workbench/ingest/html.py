@@ -12,7 +12,7 @@ import re
 
 from workbench.errors import CorruptFileError, EmptyFileError, WorkbenchError
 from workbench.ingest._base import Block, ReadOptions, ReadResult
-from workbench.ingest.encoding import decode_text
+from workbench.ingest.encoding import bom_codec, decode_text
 
 # elements whose content is never document text
 DROP = {"script", "style", "noscript", "template", "svg", "head", "title", "iframe", "object",
@@ -28,13 +28,6 @@ BLOCK = {
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 PREFORMATTED = {"pre", "listing", "xmp", "plaintext"}
 
-_BOMS = [
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-]
 _META_CHARSET = re.compile(rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_DECL_ENC = re.compile(rb"""^\s*<\?xml\b[^>]*\bencoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml\b[^>]*\?>", re.IGNORECASE)
@@ -63,9 +56,9 @@ def read(data: bytes, name: str, options: ReadOptions) -> ReadResult:
 
 def decode_html(data: bytes, name: str) -> tuple[str, str]:
     """Decode with a BOM, else <meta charset> / http-equiv / XML declaration, else decode_text."""
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            return data.decode(codec, errors="replace"), codec
+    codec = bom_codec(data)
+    if codec:
+        return data.decode(codec, errors="replace"), codec
     head = data[:4096]
     match = _META_CHARSET.search(head) or _XML_DECL_ENC.search(head)
     if match:
