@@ -65,3 +65,16 @@ class ReadOptions:
     text_column: str | None = None
     max_archive_bytes: int = 1_000_000_000  # total uncompressed size of a docx/odt/xlsx
     max_archive_members: int = 10_000
+
+
+def note_mark(kind: str, n: int) -> str:
+    """The label of the n-th note, as every reader marks notes: footnotes 1, 2, ...; endnotes i, ii, ..."""
+    if kind != "endnote":
+        return str(n)
+    out = []
+    for value, numeral in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= value:
+            out.append(numeral)
+            n -= value
+    return "".join(out)

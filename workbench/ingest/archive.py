@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from workbench.errors import CorruptFileError, UnsafeFileError
+from workbench.errors import CorruptFileError, UnsafeFileError, WorkbenchError
 
 MAX_RATIO = 200  # uncompressed/compressed size above which a member is a bomb
 
@@ -51,3 +53,17 @@ def read_member(zf: zipfile.ZipFile, member: str, name: str) -> bytes | None:
         raise CorruptFileError(f"{name}: archive member {member} is encrypted ({exc})") from exc
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, ValueError) as exc:
         raise CorruptFileError(f"{name}: archive member {member} is damaged ({exc})") from exc
+
+
+@contextmanager
+def open_container(data: bytes, name: str, options, what: str) -> Iterator[zipfile.ZipFile]:
+    """open_zip for a reader; any non-workbench failure inside is reported as a damaged `what`."""
+    zf = open_zip(data, name, options.max_archive_bytes, options.max_archive_members)
+    try:
+        yield zf
+    except (WorkbenchError, MemoryError):
+        raise
+    except Exception as exc:  # zipfile, zlib, lxml and XML-structure failures in a damaged file
+        raise CorruptFileError(f"{name}: damaged {what} ({describe(exc)})") from exc
+    finally:
+        zf.close()

@@ -24,7 +24,7 @@ from workbench.errors import (
     WorkbenchError,
 )
 from workbench.ingest._base import Block, Memo, ReadOptions, ReadResult
-from workbench.ingest.archive import describe, open_zip
+from workbench.ingest.archive import open_container
 from workbench.ingest.docx_notes import note_label, read_comments, read_notes
 from workbench.ingest.docx_package import DocxPackage, clean_text, own_text
 from workbench.ingest.docx_speakers import drop_lone_bold_leads, split_speaker
@@ -47,17 +47,8 @@ def read(data: bytes, name: str, options: ReadOptions) -> ReadResult:
             f"{name}: this is a legacy Word .doc file (binary), not .docx",
             hint="open it in Word or LibreOffice and save it as .docx",
         )
-    zf = open_zip(data, name, options.max_archive_bytes, options.max_archive_members)
-    try:
+    with open_container(data, name, options, "Word document") as zf:
         return _DocxReader(zf, name).read()
-    except WorkbenchError:
-        raise
-    except MemoryError:
-        raise
-    except Exception as exc:  # zipfile, zlib, lxml and XML-structure failures in a damaged file
-        raise CorruptFileError(f"{name}: damaged Word document ({describe(exc)})") from exc
-    finally:
-        zf.close()
 
 
 def _choose_branch(alt):

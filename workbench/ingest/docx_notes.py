@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-from workbench.ingest._base import Block, Memo
+from workbench.ingest._base import Block, Memo, note_mark
 from workbench.ingest.docx_package import clean_text
 from workbench.xmlsafe import split_tag
 
 _SKIP_NOTE_TYPES = {"separator", "continuationSeparator", "continuationNotice"}
 
 
-def roman(n: int) -> str:
-    """Lower-case Roman numeral of a positive number (endnote labels)."""
-    out = []
-    for value, numeral in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
-        while n >= value:
-            out.append(numeral)
-            n -= value
-    return "".join(out)
-
 
 def note_label(numbers: dict[str, int], nid: str, kind: str) -> str:
     """A note's label, numbering it on first sight: footnotes 1, 2, ...; endnotes i, ii, ..."""
     if nid not in numbers:
         numbers[nid] = len(numbers) + 1
-    return str(numbers[nid]) if kind == "footnote" else roman(numbers[nid])
+    return note_mark(kind, numbers[nid])
 
 
 def read_notes(reader, root, kind: str) -> list[Block]:

@@ -12,7 +12,7 @@ import zipfile
 
 from workbench.errors import CorruptFileError, EmptyFileError, EncryptedFileError, WorkbenchError
 from workbench.ingest._base import Block, Memo, ReadOptions, ReadResult
-from workbench.ingest.archive import describe, open_zip, read_member
+from workbench.ingest.archive import open_container, read_member
 from workbench.xmlsafe import parse_xml, split_tag
 
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -47,17 +47,8 @@ def read(data: bytes, name: str, options: ReadOptions) -> ReadResult:
     """Read an .odt file into blocks (body, then notes), memos (annotations) and a title."""
     if not data:
         raise EmptyFileError(f"{name}: empty file (0 bytes)")
-    zf = open_zip(data, name, options.max_archive_bytes, options.max_archive_members)
-    try:
+    with open_container(data, name, options, "OpenDocument file") as zf:
         return _OdtReader(zf, name).read()
-    except WorkbenchError:
-        raise
-    except MemoryError:
-        raise
-    except Exception as exc:  # zipfile, zlib, lxml and XML-structure failures in a damaged file
-        raise CorruptFileError(f"{name}: damaged OpenDocument file ({describe(exc)})") from exc
-    finally:
-        zf.close()
 
 
 def _plain(el) -> str:

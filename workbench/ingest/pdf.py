@@ -76,7 +76,7 @@ def _read_pdfium(data: bytes, name: str, options: ReadOptions, deadline: float) 
     import pypdfium2 as pdfium
     from pypdfium2 import raw
 
-    from workbench.ingest.pdf_layout import page_fragments
+    from workbench.ingest.pdf_lines import page_fragments
 
     try:
         doc = pdfium.PdfDocument(data, password=options.password or None)
@@ -163,13 +163,9 @@ def _read_pdfium(data: bytes, name: str, options: ReadOptions, deadline: float) 
 
 
 def _layout(pages, name: str) -> list[Block]:
-    from workbench.ingest.pdf_layout import (
-        body_size,
-        build_blocks,
-        line_pitch,
-        mark_running_lines,
-        order_pages,
-    )
+    from workbench.ingest.pdf_blocks import body_size, build_blocks, line_pitch
+    from workbench.ingest.pdf_columns import order_pages
+    from workbench.ingest.pdf_running import mark_running_lines
 
     mark_running_lines(pages)
     body = body_size(pages)

@@ -15,7 +15,7 @@ import codecs
 import re
 
 from workbench.errors import CorruptFileError, EmptyFileError, WorkbenchError
-from workbench.ingest._base import Block, ReadOptions, ReadResult
+from workbench.ingest._base import Block, ReadOptions, ReadResult, note_mark
 
 CELL = "\ue000"  # end of a table cell
 ITEM = "\ue002"  # start of a list item
@@ -190,7 +190,7 @@ def _extract_footnotes(text: str, fonttbl: str, encoding: str):
         group = text[start:end]
         kind = "endnote" if re.search(r"\\ftnalt(?![a-zA-Z])", group[:200]) else "footnote"
         counters[kind] += 1
-        label = str(counters[kind]) if kind == "footnote" else _roman(counters[kind])
+        label = note_mark(kind, counters[kind])
         inner = group[match.end() - start:]
         if inner.endswith("}"):
             inner = inner[:-1]
@@ -214,12 +214,3 @@ def _title(text: str, fonttbl: str, encoding: str) -> str | None:
     title = " ".join(_to_text("{\\rtf1 " + fonttbl + "{" + inner + "}}", encoding).split())
     return title or None
 
-
-def _roman(n: int) -> str:
-    out = []
-    for value, numeral in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
-        while n >= value:
-            out.append(numeral)
-            n -= value
-    return "".join(out)
