@@ -11,9 +11,11 @@ db_path = st.sidebar.text_input("Project file", value="workbench.db")
 try:
     with Project(db_path, create=False) as project:
         summary = project.summary()
-        st.metric("Documents", summary["documents"])
-        st.write({"segments": summary["segments"], "words": summary["words"],
-                  "by type": summary["documents_by_type"]})
+        columns = st.columns(3)
+        columns[0].metric("Documents", summary["documents"])
+        columns[1].metric("Segments", summary["segments"])
+        columns[2].metric("Words", f"{summary['words']:,}")
+        st.caption(" · ".join(f"{t.replace('_', ' ')}: {n}" for t, n in summary["documents_by_type"].items()))
         st.dataframe([{k: d[k] for k in ("id", "title", "type", "segment_count", "word_count")}
                       for d in project.documents()])
 except WorkbenchError as exc:

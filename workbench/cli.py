@@ -113,13 +113,14 @@ def _print_outcomes(console, outcomes, debug: bool) -> None:
     for (path, status), group in groupby(outcomes, key=lambda o: (o.path, o.status)):
         group = list(group)
         o = group[0]
-        name = path.rsplit("/", 1)[-1]
+        name = base = path.rsplit("/", 1)[-1]
         ids = [str(g.document_id) for g in group if g.document_id]
         if len(group) > 1:
             name += f" ({len(group)} rows)"
         elif o.part:
             name += f" ({o.part})"
         note = o.error or "; ".join(dict.fromkeys(w for g in group for w in g.warnings))
+        note = note.replace(f"{base}: ", "")  # the file column already names it
         style = {"failed": "red", "duplicate": "yellow", "skipped": "dim"}.get(status, "")
         table.add_row(escape(name), f"[{style}]{status}[/]" if style else status,
                       "-".join(dict.fromkeys([ids[0], ids[-1]])) if ids else "", o.type or "",
