@@ -1,0 +1,1 @@
+"""Tests mirror the workbench package; conformance tests read ../shared/fixtures when present."""
