@@ -16,11 +16,11 @@ def test_new_project_has_schema_wal_and_recorded_migrations(tmp_path):
     assert {"documents", "segments", "attributes", "memos", "segments_fts"} <= set(db.table_names())
     assert db.journal_mode == "wal"
     applied = [r["name"] for r in db["_sqlite_migrations"].rows]
-    assert applied == ["m001_documents_segments_attributes"]
+    assert applied[0] == "m001_documents_segments_attributes" and len(applied) == len(set(applied)) >= 2
     db.close()
     # Opening again applies nothing twice.
     db = open_database(tmp_path / "p.db")
-    assert db["_sqlite_migrations"].count == 1
+    assert db["_sqlite_migrations"].count == len(applied)
 
 
 def test_not_a_database(tmp_path):

@@ -96,3 +96,15 @@ class InvalidValueError(WorkbenchError):
     """An argument has a value the workbench does not accept."""
 
     hint = "see `workbench COMMAND --help` for the accepted values"
+
+
+class CodebookError(WorkbenchError):
+    """A codebook file or a codebook edit is not valid."""
+
+    hint = "see codebooks/README.md for the format"
+
+
+class CodingError(WorkbenchError):
+    """A coding cannot be written (bad offsets, unknown code or coder, changed text)."""
+
+    hint = "check the document's segments with `workbench segments DOC`"

@@ -115,6 +115,146 @@ class Project:
                 applied.append({"document_id": row["id"], "file": entry.file})
         return applied
 
+    # codebook
+    def load_codebook(self, path: str | os.PathLike) -> dict[str, Any]:
+        """Validate a codebook file and add (or update) its codes in the project."""
+        from workbench.codebook import load_codebook_file
+        from workbench.store.codes import load_codebook
+
+        return load_codebook(self.db, load_codebook_file(path), str(Path(path).resolve()))
+
+    def codes(self) -> list[dict[str, Any]]:
+        """Every code in tree order with depth, parent and coding count."""
+        from workbench.store.codes import code_rows
+
+        return code_rows(self.db)
+
+    def export_codebook(self, name: str | None = None) -> str:
+        """The project's codebook as YAML text."""
+        from workbench.codebook import codebook_to_yaml
+        from workbench.store.codes import export_codebook
+
+        return codebook_to_yaml(export_codebook(self.db, name))
+
+    def add_code(self, code_id: str, label: str, parent: str | None = None, **fields) -> None:
+        from workbench.store.codes import add_code
+
+        add_code(self.db, code_id, label, parent, **fields)
+
+    def update_code(self, code_id: str, **fields) -> None:
+        from workbench.store.codes import update_code
+
+        update_code(self.db, code_id, **fields)
+
+    def move_code(self, code_id: str, new_parent: str | None) -> None:
+        from workbench.store.codes import move_code
+
+        move_code(self.db, code_id, new_parent)
+
+    def merge_codes(self, source: str, target: str) -> int:
+        from workbench.store.codes import merge_codes
+
+        return merge_codes(self.db, source, target)
+
+    def delete_code(self, code_id: str, codings: str = "refuse") -> int:
+        from workbench.store.codes import delete_code
+
+        return delete_code(self.db, code_id, codings)
+
+    # coding
+    def add_coder(self, name: str) -> str:
+        from workbench.store.codings import add_coder
+
+        return add_coder(self.db, name)
+
+    def coders(self) -> list[dict[str, Any]]:
+        from workbench.store.codings import list_coders
+
+        return list_coders(self.db)
+
+    def code(self, document: int | str, start: int, end: int, code_id: str, coder: str,
+             memo: str | None = None, source: str = "manual") -> int:
+        """Code a span of a document; returns the coding id."""
+        from workbench.store.codings import code_span
+
+        return code_span(self.db, document, start, end, code_id, coder, memo, source)
+
+    def code_segment(self, segment_id: int, code_id: str, coder: str, memo: str | None = None) -> int:
+        """Code a whole segment (turn or paragraph)."""
+        from workbench.store.codings import code_span, segment_span
+
+        seg = segment_span(self.db, segment_id)
+        return code_span(self.db, seg["document_id"], seg["start"], seg["end"], code_id, coder, memo)
+
+    def uncode(self, coding_id: int) -> dict[str, Any]:
+        from workbench.store.codings import uncode
+
+        return uncode(self.db, coding_id)
+
+    def find_codings(self, **where) -> list[int]:
+        from workbench.store.codings import find_codings
+
+        return find_codings(self.db, **where)
+
+    def codings(self, code: str | None = None, coder: str | None = None, document: int | str | None = None,
+                with_subcodes: bool = False, source: str | None = None) -> list[dict[str, Any]]:
+        """Codings filtered by code (optionally with its sub-codes), coder, document and source."""
+        from workbench.store.codes import descendants, get_code
+        from workbench.store.codings import list_codings
+
+        code_ids = None
+        if code:
+            get_code(self.db, code)
+            code_ids = descendants(self.db, code) if with_subcodes else [code]
+        doc_id = docs.resolve_document(self.db, document)["id"] if document is not None else None
+        return list_codings(self.db, code_ids, coder, doc_id, source)
+
+    def add_memo(self, text: str, document: int | str | None = None, code: str | None = None,
+                 coding: int | None = None, author: str | None = None) -> int:
+        from workbench.store.codings import add_memo
+
+        return add_memo(self.db, text, document, code, coding, author)
+
+    def memos(self, document: int | str | None = None, code: str | None = None) -> list[dict[str, Any]]:
+        from workbench.store.codings import list_memos
+
+        doc_id = docs.resolve_document(self.db, document)["id"] if document is not None else None
+        return list_memos(self.db, doc_id, code)
+
+    # queries
+    def excerpts(self, code: str | None = None, with_subcodes: bool = True, coder: str | None = None,
+                 doc_type: str | None = None, attributes: dict[str, str] | None = None, speaker: str | None = None):
+        """Coded excerpts as a pandas DataFrame (one row per coding, attributes as columns)."""
+        from workbench.queries import excerpts
+
+        return excerpts(self.db, code, with_subcodes, coder, doc_type, attributes, speaker)
+
+    def matrix(self, cols: str = "document", count: str = "segments", coder: str | None = None, rollup: bool = True):
+        """Codes x documents / document types / attribute values (`attribute:NAME`), as a DataFrame."""
+        from workbench.queries import matrix
+
+        return matrix(self.db, cols, count, coder, rollup)
+
+    def cooccurrence(self, unit: str = "segment", coder: str | None = None, rollup: bool = False):
+        """Codes x codes: segments (or documents) carrying both."""
+        from workbench.queries import cooccurrence
+
+        return cooccurrence(self.db, unit, coder, rollup)
+
+    def agreement(self, coder_a: str, coder_b: str, unit: str = "segment", codes: list[str] | None = None,
+                  skip_uncoded: bool = False, with_subcodes: bool = False) -> dict[str, Any]:
+        """Percent agreement, Cohen's kappa and Krippendorff's alpha between two coders, with disagreements."""
+        from workbench.agreement import agreement
+
+        return agreement(self.db, coder_a, coder_b, unit, codes, skip_uncoded, with_subcodes)
+
+    def evaluate(self, gold_path=None, gold_coder: str | None = None, coder: str | None = None,
+                 method: str | None = None, split: str | None = None) -> dict[str, Any]:
+        """Precision/recall/F1 of suggestions (or a coder) against a gold file or coder, per code and theme."""
+        from workbench.autocode.evaluate import evaluate
+
+        return evaluate(self.db, gold_path, gold_coder, coder, method, split)
+
     # search and summary
     def search(self, query: str, limit: int = 50, doc_type: str | None = None, speaker: str | None = None,
                document: int | str | None = None, attributes: dict[str, str] | None = None) -> list[dict]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 import sqlite3
 from pathlib import Path
 
@@ -40,3 +41,25 @@ def open_database(path: str | os.PathLike | None = None, create: bool = True):
     except sqlite3.DatabaseError as exc:
         raise ProjectError(f"{db_path}: cannot open as a workbench project ({exc})") from exc
     return db
+
+
+@contextmanager
+def writing(db):
+    """A write transaction that takes the write lock at its start (BEGIN IMMEDIATE).
+
+    Another process holding the lock makes this wait (busy timeout) rather than
+    fail half-way; nested use joins the outer transaction.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    else:
+        db.execute("COMMIT")

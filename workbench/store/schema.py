@@ -87,3 +87,93 @@ def m001_documents_segments_attributes(db):
         END;
         """
     )
+
+
+@migrations()
+def m002_codes_codings_suggestions(db):
+    """The codebook, coders, codings, memos on codes and codings, suggestions, embeddings."""
+    db.executescript(
+        """
+        CREATE TABLE codebooks (
+            name TEXT PRIMARY KEY,
+            version TEXT NOT NULL,
+            title TEXT,
+            description TEXT,
+            source_path TEXT,
+            loaded_at TEXT NOT NULL
+        );
+        CREATE TABLE codes (
+            id TEXT PRIMARY KEY,
+            parent_id TEXT REFERENCES codes(id),
+            codebook TEXT NOT NULL REFERENCES codebooks(name),
+            position INTEGER NOT NULL DEFAULT 0,
+            label TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            include TEXT NOT NULL DEFAULT '[]',
+            exclude TEXT NOT NULL DEFAULT '[]',
+            examples TEXT NOT NULL DEFAULT '[]',
+            color TEXT,
+            patterns TEXT NOT NULL DEFAULT '{}',
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX codes_parent ON codes(parent_id, position);
+
+        CREATE TABLE coders (
+            name TEXT PRIMARY KEY,
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE codings (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id),
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            code_id TEXT NOT NULL REFERENCES codes(id),
+            coder TEXT NOT NULL REFERENCES coders(name),
+            created_at TEXT NOT NULL,
+            memo TEXT,
+            source TEXT NOT NULL DEFAULT 'manual',
+            snippet TEXT NOT NULL,
+            text_sha256 TEXT NOT NULL,
+            CHECK (start >= 0 AND "end" > start),
+            UNIQUE (document_id, start, "end", code_id, coder)
+        );
+        CREATE INDEX codings_code ON codings(code_id);
+        CREATE INDEX codings_document ON codings(document_id, start);
+        CREATE INDEX codings_coder ON codings(coder);
+
+        ALTER TABLE memos ADD COLUMN code_id TEXT REFERENCES codes(id) ON DELETE CASCADE;
+        ALTER TABLE memos ADD COLUMN coding_id INTEGER REFERENCES codings(id) ON DELETE CASCADE;
+        CREATE INDEX memos_code ON memos(code_id);
+        CREATE INDEX memos_coding ON memos(coding_id);
+
+        CREATE TABLE suggestions (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            segment_id INTEGER REFERENCES segments(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            code_id TEXT NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+            method TEXT NOT NULL,
+            source TEXT NOT NULL,
+            score REAL NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'pending',
+            created_at TEXT NOT NULL,
+            decided_by TEXT,
+            decided_at TEXT,
+            coding_id INTEGER REFERENCES codings(id) ON DELETE SET NULL,
+            UNIQUE (document_id, start, "end", code_id, source)
+        );
+        CREATE INDEX suggestions_status ON suggestions(status, code_id);
+
+        CREATE TABLE segment_embeddings (
+            segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            text_sha256 TEXT NOT NULL,
+            dim INTEGER NOT NULL,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (segment_id, model)
+        );
+        """
+    )

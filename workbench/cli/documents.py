@@ -1,71 +1,18 @@
-"""The `workbench` command: each command is a short block over the Python API."""
+"""Commands for the project and its documents: init, ingest, documents, segments, search, attributes."""
 
 from __future__ import annotations
 
-import json
-import sys
-
 import click
 
+from workbench.cli._common import DOC_TYPES, Group, clock, cli, console, emit_json, project_of
 from workbench.errors import WorkbenchError
-
-DOC_TYPES = ("interview", "focus_group", "notes", "document", "survey")
-
-
-class _CliError(click.ClickException):
-    def __init__(self, error: WorkbenchError):
-        super().__init__(error.message)
-        self.hint = error.hint
-
-    def show(self, file=None):
-        out = file or sys.stderr
-        click.echo(f"Error: {self.message}", err=True, file=out)
-        if self.hint:
-            click.echo(f"Hint: {self.hint}", err=True, file=out)
-
-
-class _Group(click.Group):
-    """Turns WorkbenchError into `Error: ...` / `Hint: ...` and exit code 1."""
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except WorkbenchError as exc:
-            raise _CliError(exc) from exc
-
-
-def _project(ctx):
-    from workbench.project import Project
-
-    return Project(ctx.obj["db"])
-
-
-def _emit_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
-
-def _console():
-    from rich.console import Console
-
-    return Console(highlight=False, soft_wrap=False)
-
-
-@click.group(cls=_Group)
-@click.option("--db", type=click.Path(dir_okay=False), envvar="WORKBENCH_DB", default="workbench.db",
-              show_default=True, help="Project file (also $WORKBENCH_DB).")
-@click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
-@click.version_option(package_name="workbench")
-@click.pass_context
-def cli(ctx, db, debug):
-    """Qualitative research workbench: ingest sources, search and code them."""
-    ctx.obj = {"db": db, "debug": debug}
 
 
 @cli.command()
 @click.pass_context
 def init(ctx):
     """Create a project file (or bring an old one up to date)."""
-    project = _project(ctx)
+    project = project_of(ctx)
     click.echo(f"Project ready: {project.path}")
 
 
@@ -87,21 +34,23 @@ def ingest(ctx, paths, doc_type, manifest, password, time_limit, survey_mode, te
 
     from rich.progress import Progress
 
-    project = _project(ctx)
-    console = _console()
-    with Progress(console=console.__class__(stderr=True), transient=True, disable=as_json) as bar:
+    project = project_of(ctx)
+    from rich.console import Console
+
+    out = console()
+    with Progress(console=Console(stderr=True), transient=True, disable=as_json) as bar:
         task = bar.add_task("Ingesting", total=None)
         outcomes = project.ingest(paths, doc_type, manifest, password, time_limit, survey_mode, text_column,
                                   progress=lambda p: bar.update(task, advance=1, description=p[-60:]))
     failed = [o for o in outcomes if o.status == "failed"]
     if as_json:
-        _emit_json([{k: v for k, v in asdict(o).items() if k != "detail"} for o in outcomes])
+        emit_json([{k: v for k, v in asdict(o).items() if k != "detail"} for o in outcomes])
     else:
-        _print_outcomes(console, outcomes, ctx.obj["debug"])
+        _print_outcomes(out, outcomes, ctx.obj["debug"])
     ctx.exit(1 if failed else 0)
 
 
-def _print_outcomes(console, outcomes, debug: bool) -> None:
+def _print_outcomes(out, outcomes, debug: bool) -> None:
     from collections import Counter
     from itertools import groupby
 
@@ -125,9 +74,9 @@ def _print_outcomes(console, outcomes, debug: bool) -> None:
         table.add_row(escape(name), f"[{style}]{status}[/]" if style else status,
                       "-".join(dict.fromkeys([ids[0], ids[-1]])) if ids else "", o.type or "",
                       str(sum(g.segments for g in group) or ""), escape(note))
-    console.print(table)
+    out.print(table)
     counts = Counter(o.status for o in outcomes)
-    console.print(", ".join(f"{counts[s]} {s}" for s in ("ingested", "duplicate", "skipped", "failed")))
+    out.print(", ".join(f"{counts[s]} {s}" for s in ("ingested", "duplicate", "skipped", "failed")))
     for o in outcomes:
         if o.status == "failed":
             click.echo(f"failed: {o.error}" + (f" ({o.hint})" if o.hint else ""), err=True)
@@ -144,9 +93,9 @@ def documents(ctx, doc_type, as_json):
     from rich.markup import escape
     from rich.table import Table
 
-    rows = _project(ctx).documents(doc_type)
+    rows = project_of(ctx).documents(doc_type)
     if as_json:
-        _emit_json([{k: r[k] for k in ("id", "title", "type", "type_inferred", "format", "file_name",
+        emit_json([{k: r[k] for k in ("id", "title", "type", "type_inferred", "format", "file_name",
                                        "attributes", "segment_count", "char_count", "word_count", "warnings")}
                     for r in rows])
         return
@@ -156,7 +105,7 @@ def documents(ctx, doc_type, as_json):
         kind = r["type"] + (" (inferred)" if r["type_inferred"] else "")
         table.add_row(str(r["id"]), escape(r["title"]), kind, str(r["segment_count"]), str(r["word_count"]),
                       escape(attrs), str(len(r["warnings"]) or ""))
-    _console().print(table)
+    console().print(table)
 
 
 @cli.command()
@@ -165,9 +114,9 @@ def documents(ctx, doc_type, as_json):
 @click.pass_context
 def show(ctx, doc, as_json):
     """Show a document: metadata, warnings, memos and its text."""
-    d = _project(ctx).document(doc)
+    d = project_of(ctx).document(doc)
     if as_json:
-        _emit_json(d)
+        emit_json(d)
         return
     click.echo(f"{d['id']}: {d['title']}  [{d['type']}{' (inferred)' if d['type_inferred'] else ''}, {d['format']}]")
     for k, v in d["attributes"].items():
@@ -189,24 +138,18 @@ def segments(ctx, doc, as_json):
     from rich.markup import escape
     from rich.table import Table
 
-    rows = _project(ctx).segments(doc)
+    rows = project_of(ctx).segments(doc)
     if as_json:
-        _emit_json([{k: r[k] for k in ("id", "ordinal", "start", "end", "kind", "speaker", "time_start",
+        emit_json([{k: r[k] for k in ("id", "ordinal", "start", "end", "kind", "speaker", "time_start",
                                        "time_end", "page", "text")} for r in rows])
         return
     table = Table("id", "kind", "speaker", "time", "page", "start-end", "text")
     for r in rows:
         text = r["text"] if len(r["text"]) <= 120 else r["text"][:117] + "..."
-        table.add_row(str(r["id"]), r["kind"], escape(r["speaker"] or ""), _clock(r["time_start"]),
+        table.add_row(str(r["id"]), r["kind"], escape(r["speaker"] or ""), clock(r["time_start"]),
                       str(r["page"] or ""), f"{r['start']}-{r['end']}", escape(text))
-    _console().print(table)
+    console().print(table)
 
-
-def _clock(seconds) -> str:
-    if seconds is None:
-        return ""
-    s = int(seconds)
-    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
 @cli.command()
@@ -216,14 +159,14 @@ def _clock(seconds) -> str:
 @click.pass_context
 def speakers(ctx, doc, rename, as_json):
     """List the speakers of a document, or rename one."""
-    project = _project(ctx)
+    project = project_of(ctx)
     if rename:
         changed = project.rename_speaker(doc, *rename)
         if not as_json:
             click.echo(f"Renamed {rename[0]!r} to {rename[1]!r} in {changed} turns.")
     rows = project.speakers(doc)
     if as_json:
-        _emit_json(rows)
+        emit_json(rows)
         return
     for r in rows:
         click.echo(f"{r['speaker']}\t{r['turns']} turns\t{r['words']} words")
@@ -235,7 +178,7 @@ def speakers(ctx, doc, rename, as_json):
 @click.pass_context
 def set_type(ctx, doc, doc_type):
     """Set a document's type (replaces an inferred type)."""
-    _project(ctx).set_type(doc, doc_type)
+    project_of(ctx).set_type(doc, doc_type)
     click.echo(f"Document {doc} is now {doc_type}.")
 
 
@@ -258,21 +201,21 @@ def search(ctx, query, doc_type, speaker, document, where, limit, as_json):
         if not sep:
             raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--where")
         attributes[name.strip()] = value.strip()
-    hits = _project(ctx).search(query, limit, doc_type, speaker, document, attributes)
+    hits = project_of(ctx).search(query, limit, doc_type, speaker, document, attributes)
     if as_json:
-        _emit_json(hits)
+        emit_json(hits)
         return
-    console = _console()
+    out = console()
     for h in hits:
         where_ = ", ".join(x for x in (h["speaker"], f"p. {h['page']}" if h["page"] else "",
-                                       _clock(h["time_start"])) if x)
-        console.print(f"[bold]{escape(h['title'])}[/] (doc {h['document_id']}, segment {h['segment_id']}"
+                                       clock(h["time_start"])) if x)
+        out.print(f"[bold]{escape(h['title'])}[/] (doc {h['document_id']}, segment {h['segment_id']}"
                       f"{', ' + escape(where_) if where_ else ''})")
-        console.print(f"  {escape(h['left'])}[reverse]{escape(h['match'])}[/]{escape(h['right'])}")
-    console.print(f"{len(hits)} result{'s' if len(hits) != 1 else ''}")
+        out.print(f"  {escape(h['left'])}[reverse]{escape(h['match'])}[/]{escape(h['right'])}")
+    out.print(f"{len(hits)} result{'s' if len(hits) != 1 else ''}")
 
 
-@cli.group(cls=_Group)
+@cli.group(cls=Group)
 def attributes():
     """Case attributes of documents (region, sector, firm size, date...)."""
 
@@ -283,9 +226,9 @@ def attributes():
 @click.pass_context
 def attributes_list(ctx, doc, as_json):
     """List the attributes of a document."""
-    attrs = _project(ctx).attributes(doc)
+    attrs = project_of(ctx).attributes(doc)
     if as_json:
-        _emit_json(attrs)
+        emit_json(attrs)
         return
     for k, v in attrs.items():
         click.echo(f"{k}\t{v}")
@@ -298,7 +241,7 @@ def attributes_list(ctx, doc, as_json):
 @click.pass_context
 def attributes_set(ctx, doc, name, value):
     """Set one attribute; numbers and dates are typed for comparison."""
-    _project(ctx).set_attribute(doc, name, value)
+    project_of(ctx).set_attribute(doc, name, value)
     click.echo(f"{name} = {value}")
 
 
@@ -308,7 +251,7 @@ def attributes_set(ctx, doc, name, value):
 @click.pass_context
 def attributes_unset(ctx, doc, name):
     """Remove one attribute from a document."""
-    if not _project(ctx).delete_attribute(doc, name):
+    if not project_of(ctx).delete_attribute(doc, name):
         raise WorkbenchError(f"document {doc} has no attribute {name!r}")
     click.echo(f"removed {name}")
 
@@ -319,9 +262,9 @@ def attributes_unset(ctx, doc, name):
 @click.pass_context
 def attributes_import(ctx, manifest, as_json):
     """Apply a manifest's titles, types and attributes to ingested documents."""
-    applied = _project(ctx).apply_manifest(manifest)
+    applied = project_of(ctx).apply_manifest(manifest)
     if as_json:
-        _emit_json(applied)
+        emit_json(applied)
     else:
         click.echo(f"Updated {len(applied)} documents from {manifest}.")
 
@@ -331,9 +274,9 @@ def attributes_import(ctx, manifest, as_json):
 @click.pass_context
 def summary(ctx, as_json):
     """Counts of documents, segments, words and attributes in the project."""
-    data = _project(ctx).summary()
+    data = project_of(ctx).summary()
     if as_json:
-        _emit_json(data)
+        emit_json(data)
         return
     click.echo(f"Project {data['project']}: {data['documents']} documents, {data['segments']} segments, "
                f"{data['words']} words")
@@ -343,11 +286,3 @@ def summary(ctx, as_json):
         click.echo("Attributes (distinct values): " + ", ".join(f"{k} ({v})" for k, v in data["attributes"].items()))
     if data["documents_with_warnings"]:
         click.echo(f"{data['documents_with_warnings']} documents have warnings (see `workbench documents`).")
-
-
-def main() -> None:
-    cli(prog_name="workbench")
-
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,1 @@
+"""Automatic coding suggestions: rules (spaCy matchers) and semantic similarity, and their evaluation."""

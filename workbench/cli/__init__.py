@@ -1,0 +1,11 @@
+"""The `workbench` command: each command is a short block over the Python API."""
+
+from workbench.cli import analysis, coding, documents  # noqa: F401  (registers the commands)
+from workbench.cli._common import cli
+
+
+def main() -> None:
+    cli(prog_name="workbench")
+
+
+__all__ = ["cli", "main"]

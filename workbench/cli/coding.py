@@ -1,0 +1,253 @@
+"""Commands for the codebook, coders, hand coding and memos."""
+
+from __future__ import annotations
+
+import click
+
+from workbench.cli._common import Group, cli, console, emit_json, project_of
+
+
+@cli.group(cls=Group)
+def codebook():
+    """Load, show, edit and export the project's codebook."""
+
+
+@codebook.command(name="load")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.pass_context
+def codebook_load(ctx, path, as_json):
+    """Validate a codebook YAML file and load its codes into the project."""
+    result = project_of(ctx).load_codebook(path)
+    if as_json:
+        emit_json(result)
+        return
+    click.echo(f"Codebook {result['codebook']}: {result['added']} codes added, {result['updated']} updated.")
+    if result["not_in_file"]:
+        click.echo("Kept (not in the file, may hold codings): " + ", ".join(result["not_in_file"]))
+
+
+@codebook.command(name="show")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.pass_context
+def codebook_show(ctx, as_json):
+    """The code tree with definitions and coding counts."""
+    from rich.markup import escape
+
+    rows = project_of(ctx).codes()
+    if as_json:
+        emit_json(rows)
+        return
+    out = console()
+    for r in rows:
+        swatch = f"[{r['color']}]■[/] " if r["color"] else ""
+        out.print(f"{'  ' * r['depth']}{swatch}[bold]{escape(r['id'])}[/] {escape(r['label'])} "
+                  f"[dim]({r['codings']} codings)[/]")
+
+
+@codebook.command(name="export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (default: stdout).")
+@click.option("--name", help="Which codebook, when the project holds several.")
+@click.pass_context
+def codebook_export(ctx, output, name):
+    """Write the project's codebook back to YAML."""
+    text = project_of(ctx).export_codebook(name)
+    if output:
+        with open(output, "w", encoding="utf-8") as f:
+            f.write(text)
+        click.echo(f"Wrote {output}")
+    else:
+        click.echo(text, nl=False)
+
+
+@codebook.command(name="add")
+@click.argument("code_id")
+@click.argument("label")
+@click.option("--parent", help="Parent code id (default: top level).")
+@click.option("--description", default="", help="The definition a coder applies.")
+@click.option("--color", help="Colour as #RRGGBB.")
+@click.pass_context
+def codebook_add(ctx, code_id, label, parent, description, color):
+    """Add a code."""
+    project_of(ctx).add_code(code_id, label, parent, description=description, color=color)
+    click.echo(f"Added {code_id}.")
+
+
+@codebook.command(name="edit")
+@click.argument("code_id")
+@click.option("--label", help="New label.")
+@click.option("--description", help="New definition.")
+@click.option("--color", help="New colour as #RRGGBB.")
+@click.pass_context
+def codebook_edit(ctx, code_id, label, description, color):
+    """Rename a code or change its definition or colour."""
+    fields = {k: v for k, v in (("label", label), ("description", description), ("color", color)) if v is not None}
+    project_of(ctx).update_code(code_id, **fields)
+    click.echo(f"Updated {code_id}.")
+
+
+@codebook.command(name="move")
+@click.argument("code_id")
+@click.option("--parent", help="New parent code id.")
+@click.option("--top", is_flag=True, help="Move to the top level.")
+@click.pass_context
+def codebook_move(ctx, code_id, parent, top):
+    """Move a code (with its sub-codes) under another parent."""
+    if bool(parent) == top:
+        raise click.UsageError("give exactly one of --parent CODE or --top")
+    project_of(ctx).move_code(code_id, None if top else parent)
+    click.echo(f"Moved {code_id}.")
+
+
+@codebook.command(name="merge")
+@click.argument("source")
+@click.argument("target")
+@click.pass_context
+def codebook_merge(ctx, source, target):
+    """Merge SOURCE into TARGET: its codings, memos and sub-codes move, SOURCE is deleted."""
+    moved = project_of(ctx).merge_codes(source, target)
+    click.echo(f"Merged {source} into {target} ({moved} codings moved).")
+
+
+@codebook.command(name="delete")
+@click.argument("code_id")
+@click.option("--delete-codings", is_flag=True, help="Also delete the code's codings.")
+@click.option("--to-parent", is_flag=True, help="Move the code's codings to its parent.")
+@click.pass_context
+def codebook_delete(ctx, code_id, delete_codings, to_parent):
+    """Delete a code; its sub-codes move up. A code with codings needs one of the options."""
+    if delete_codings and to_parent:
+        raise click.UsageError("give at most one of --delete-codings and --to-parent")
+    mode = "delete" if delete_codings else "parent" if to_parent else "refuse"
+    count = project_of(ctx).delete_code(code_id, mode)
+    click.echo(f"Deleted {code_id}" + (f" ({count} codings {'deleted' if delete_codings else 'moved'})." if count else "."))
+
+
+@cli.group(cls=Group, invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.pass_context
+def coders(ctx, as_json):
+    """List coders (each coding records who made it), or add one."""
+    if ctx.invoked_subcommand:
+        return
+    rows = project_of(ctx).coders()
+    if as_json:
+        emit_json(rows)
+        return
+    for r in rows:
+        click.echo(f"{r['name']}\t{r['codings']} codings")
+
+
+@coders.command(name="add")
+@click.argument("name")
+@click.pass_context
+def coders_add(ctx, name):
+    """Register a coder."""
+    click.echo(f"Coder {project_of(ctx).add_coder(name)} ready.")
+
+
+@cli.command()
+@click.argument("doc")
+@click.argument("start", type=int)
+@click.argument("end", type=int)
+@click.argument("code_id", metavar="CODE")
+@click.option("--coder", required=True, help="Who is coding (see `workbench coders`).")
+@click.option("--memo", help="A memo on this coding.")
+@click.pass_context
+def code(ctx, doc, start, end, code_id, coder, memo):
+    """Code characters START to END (exclusive) of a document with CODE."""
+    coding_id = project_of(ctx).code(doc, start, end, code_id, coder, memo)
+    click.echo(f"Coding {coding_id}.")
+
+
+@cli.command(name="code-segment")
+@click.argument("segment", type=int)
+@click.argument("code_id", metavar="CODE")
+@click.option("--coder", required=True, help="Who is coding (see `workbench coders`).")
+@click.option("--memo", help="A memo on this coding.")
+@click.pass_context
+def code_segment(ctx, segment, code_id, coder, memo):
+    """Code a whole segment (turn, paragraph, cue) with CODE."""
+    coding_id = project_of(ctx).code_segment(segment, code_id, coder, memo)
+    click.echo(f"Coding {coding_id}.")
+
+
+@cli.command()
+@click.argument("coding_ids", nargs=-1, type=int)
+@click.option("--document", help="Uncode by place: document id or title.")
+@click.option("--start", type=int, help="With --document: start offset.")
+@click.option("--end", type=int, help="With --document: end offset.")
+@click.option("--code", "code_id", help="With --document: only this code.")
+@click.option("--coder", help="With --document: only this coder's codings.")
+@click.pass_context
+def uncode(ctx, coding_ids, document, start, end, code_id, coder):
+    """Delete codings by id, or every coding at a place of a document."""
+    project = project_of(ctx)
+    ids = list(coding_ids)
+    if document is not None:
+        ids += project.find_codings(document=document, start=start, end=end, code_id=code_id, coder=coder)
+    if not ids:
+        raise click.UsageError("give coding ids, or --document with --start/--end/--code/--coder")
+    for coding_id in ids:
+        project.uncode(coding_id)
+    click.echo(f"Removed {len(ids)} coding{'s' if len(ids) != 1 else ''}.")
+
+
+@cli.command()
+@click.option("--code", "code_id", help="Only this code.")
+@click.option("--with-subcodes", is_flag=True, help="With --code: include its sub-codes.")
+@click.option("--coder", help="Only this coder.")
+@click.option("--document", help="Only this document (id or title).")
+@click.option("--source", help="Only this source (manual, a rule id, semantic, import...).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.pass_context
+def codings(ctx, code_id, with_subcodes, coder, document, source, as_json):
+    """List codings with their text."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    rows = project_of(ctx).codings(code_id, coder, document, with_subcodes, source)
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table("id", "doc", "start-end", "code", "coder", "source", "text")
+    for r in rows:
+        snippet = r["snippet"] if len(r["snippet"]) <= 90 else r["snippet"][:87] + "..."
+        table.add_row(str(r["id"]), str(r["document_id"]), f"{r['start']}-{r['end']}", escape(r["code_id"]),
+                      escape(r["coder"]), escape(r["source"]), escape(snippet))
+    console().print(table)
+
+
+@cli.group(cls=Group)
+def memo():
+    """Memos on documents, codes and codings."""
+
+
+@memo.command(name="add")
+@click.argument("text")
+@click.option("--document", help="Document id or title.")
+@click.option("--code", "code_id", help="Code id.")
+@click.option("--coding", type=int, help="Coding id.")
+@click.option("--author", help="Who wrote it.")
+@click.pass_context
+def memo_add(ctx, text, document, code_id, coding, author):
+    """Add a memo to one document, code or coding."""
+    memo_id = project_of(ctx).add_memo(text, document, code_id, coding, author)
+    click.echo(f"Memo {memo_id}.")
+
+
+@memo.command(name="list")
+@click.option("--document", help="Only memos of this document.")
+@click.option("--code", "code_id", help="Only memos of this code.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.pass_context
+def memo_list(ctx, document, code_id, as_json):
+    """List memos."""
+    rows = project_of(ctx).memos(document, code_id)
+    if as_json:
+        emit_json(rows)
+        return
+    for r in rows:
+        target = (f"coding {r['coding_id']}" if r["coding_id"] else f"code {r['code_id']}" if r["code_id"]
+                  else f"document {r['document_id']}")
+        click.echo(f"{r['id']}\t{target}\t{r['author'] or ''}\t{r['text']}")

@@ -1,0 +1,214 @@
+"""The project's code tree: load a codebook, edit codes, read it back as a Codebook."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from workbench.codebook import COLOR_RE, ID_RE, Code, Codebook
+from workbench.errors import CodebookError, NotFoundError
+from workbench.store.database import writing
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _row(code: Code, parent: str | None, codebook: str, position: int) -> dict:
+    return {"id": code.id, "parent_id": parent, "codebook": codebook, "position": position,
+            "label": code.label, "description": code.description,
+            "include": json.dumps(code.include, ensure_ascii=False),
+            "exclude": json.dumps(code.exclude, ensure_ascii=False),
+            "examples": json.dumps(code.examples, ensure_ascii=False),
+            "color": code.color, "patterns": json.dumps(code.patterns, ensure_ascii=False), "updated_at": _now()}
+
+
+def load_codebook(db, codebook: Codebook, source_path: str | None = None) -> dict:
+    """Add a codebook's codes to the project, or update codes it already holds; all or nothing.
+
+    Ids clashing with codes of another codebook are refused. Codes of the same codebook that the
+    new version no longer lists are kept (they may hold codings) and reported.
+    """
+    existing = {r["id"]: r for r in db.query("SELECT id, codebook FROM codes")}
+    clashes = [c.id for c, _ in codebook.walk() if c.id in existing and existing[c.id]["codebook"] != codebook.name]
+    if clashes:
+        raise CodebookError(f"{codebook.source}: code id {clashes[0]!r} already belongs to codebook "
+                            f"{existing[clashes[0]]['codebook']!r}", hint="rename the code id in one of the codebooks")
+    added = updated = 0
+    with writing(db):
+        db["codebooks"].upsert({"name": codebook.name, "version": codebook.version, "title": codebook.title,
+                                "description": codebook.description, "source_path": source_path,
+                                "loaded_at": _now()}, pk="name")
+        positions: dict[str | None, int] = {}
+        for code, parent in codebook.walk():
+            position = positions.get(parent, 0)
+            positions[parent] = position + 1
+            if code.id in existing:
+                updated += 1
+            else:
+                added += 1
+            db["codes"].upsert(_row(code, parent, codebook.name, position), pk="id")
+    listed = {c.id for c, _ in codebook.walk()}
+    kept = [cid for cid, r in existing.items() if r["codebook"] == codebook.name and cid not in listed]
+    return {"codebook": codebook.name, "added": added, "updated": updated, "not_in_file": kept}
+
+
+def code_rows(db) -> list[dict]:
+    """Every code with its parent, position and coding count, in tree order."""
+    rows = list(db.query(
+        """SELECT c.*, (SELECT count(*) FROM codings g WHERE g.code_id = c.id) AS codings
+           FROM codes c ORDER BY c.codebook, c.position"""))
+    for row in rows:
+        for key in ("include", "exclude", "examples"):
+            row[key] = json.loads(row[key])
+        row["patterns"] = json.loads(row["patterns"])
+    by_parent: dict[str | None, list[dict]] = {}
+    for row in rows:
+        by_parent.setdefault(row["parent_id"], []).append(row)
+    ordered: list[dict] = []
+
+    def visit(parent, depth):
+        for row in by_parent.get(parent, []):
+            row["depth"] = depth
+            ordered.append(row)
+            visit(row["id"], depth + 1)
+    visit(None, 0)
+    return ordered
+
+
+def get_code(db, code_id: str) -> dict:
+    rows = list(db.query("SELECT * FROM codes WHERE id = ?", [code_id]))
+    if not rows:
+        raise NotFoundError(f"no code {code_id!r}", hint="list the codes with `workbench codebook show`")
+    return rows[0]
+
+
+def descendants(db, code_id: str) -> list[str]:
+    """The code and all its sub-codes."""
+    rows = db.query(
+        """WITH RECURSIVE tree(id) AS (SELECT ? UNION ALL
+               SELECT c.id FROM codes c JOIN tree t ON c.parent_id = t.id)
+           SELECT id FROM tree""", [code_id])
+    return [r["id"] for r in rows]
+
+
+def export_codebook(db, name: str | None = None) -> Codebook:
+    """The project's codes of one codebook (default: the only or first loaded) as a Codebook."""
+    books = list(db.query("SELECT * FROM codebooks ORDER BY loaded_at, name"))
+    if not books:
+        raise NotFoundError("the project has no codebook", hint="load one with `workbench codebook load FILE`")
+    book = next((b for b in books if b["name"] == name), None) if name else books[0]
+    if book is None:
+        raise NotFoundError(f"no codebook {name!r}", hint="codebooks: " + ", ".join(b["name"] for b in books))
+    rows = [r for r in code_rows(db) if r["codebook"] == book["name"]]
+    built: dict[str, Code] = {}
+    roots: list[Code] = []
+    for r in rows:
+        code = Code(r["id"], r["label"], r["description"], r["include"], r["exclude"], r["examples"],
+                    r["color"], r["patterns"])
+        built[r["id"]] = code
+        (built[r["parent_id"]].children if r["parent_id"] in built else roots).append(code)
+    return Codebook(book["name"], book["version"], roots, book["title"] or "", book["description"] or "")
+
+
+def add_code(db, code_id: str, label: str, parent: str | None = None, codebook: str | None = None,
+             description: str = "", color: str | None = None) -> None:
+    """Add a new code under a parent (or at the top of a codebook)."""
+    if not ID_RE.match(code_id):
+        raise CodebookError(f"code id {code_id!r} is not snake_case", hint="use lower-case letters, digits and _")
+    if list(db.query("SELECT 1 FROM codes WHERE id = ?", [code_id])):
+        raise CodebookError(f"a code {code_id!r} already exists", hint="choose another id")
+    if color and not COLOR_RE.match(color):
+        raise CodebookError(f"bad colour {color!r}", hint='write it as "#RRGGBB"')
+    if parent:
+        codebook = get_code(db, parent)["codebook"]
+    elif not codebook:
+        books = [r["name"] for r in db.query("SELECT name FROM codebooks ORDER BY loaded_at")]
+        if not books:
+            with writing(db):
+                db["codebooks"].insert({"name": "project", "version": "1", "loaded_at": _now()})
+            books = ["project"]
+        codebook = books[0]
+    position = next(db.query("SELECT coalesce(max(position) + 1, 0) AS p FROM codes WHERE parent_id IS ?",
+                             [parent]))["p"]
+    with writing(db):
+        db["codes"].insert(_row(Code(code_id, label, description, color=color), parent, codebook, position))
+
+
+def update_code(db, code_id: str, **fields) -> None:
+    """Change label, description, include, exclude, examples, color or patterns of a code."""
+    get_code(db, code_id)
+    allowed = {"label", "description", "include", "exclude", "examples", "color", "patterns"}
+    bad = set(fields) - allowed
+    if bad:
+        raise CodebookError(f"cannot change {sorted(bad)[0]!r} of a code", hint="fields: " + ", ".join(sorted(allowed)))
+    if fields.get("color") and not COLOR_RE.match(fields["color"]):
+        raise CodebookError(f"bad colour {fields['color']!r}", hint='write it as "#RRGGBB"')
+    if "label" in fields and not str(fields["label"]).strip():
+        raise CodebookError("a code's label cannot be empty")
+    row = {k: (json.dumps(v, ensure_ascii=False) if k in ("include", "exclude", "examples", "patterns") else v)
+           for k, v in fields.items()}
+    with writing(db):
+        db["codes"].update(code_id, {**row, "updated_at": _now()})
+
+
+def move_code(db, code_id: str, new_parent: str | None) -> None:
+    """Put a code (with its sub-codes) under another parent, or at the top with None."""
+    code = get_code(db, code_id)
+    if new_parent is not None:
+        parent = get_code(db, new_parent)
+        if new_parent in descendants(db, code_id):
+            raise CodebookError(f"cannot move {code_id!r} under {new_parent!r}: that is {code_id!r} itself "
+                                "or one of its sub-codes", hint="choose a parent outside this branch")
+        if parent["codebook"] != code["codebook"]:
+            raise CodebookError(f"{new_parent!r} belongs to another codebook", hint="move codes within one codebook")
+    position = next(db.query("SELECT coalesce(max(position) + 1, 0) AS p FROM codes WHERE parent_id IS ?",
+                             [new_parent]))["p"]
+    with writing(db):
+        db["codes"].update(code_id, {"parent_id": new_parent, "position": position, "updated_at": _now()})
+
+
+def merge_codes(db, source: str, target: str) -> int:
+    """Move every coding, suggestion, memo and sub-code of `source` to `target`, then delete `source`."""
+    get_code(db, source)
+    get_code(db, target)
+    if source == target or target in descendants(db, source):
+        raise CodebookError(f"cannot merge {source!r} into {target!r}", hint="merge into a code outside its branch")
+    with writing(db):
+        # A coding that target already has at the same place by the same coder is a duplicate.
+        db.execute(
+            """DELETE FROM codings WHERE code_id = ? AND EXISTS (
+                   SELECT 1 FROM codings t WHERE t.code_id = ? AND t.document_id = codings.document_id
+                   AND t.start = codings.start AND t."end" = codings."end" AND t.coder = codings.coder)""",
+            [source, target])
+        moved = db.execute("UPDATE codings SET code_id = ? WHERE code_id = ?", [target, source]).rowcount
+        db.execute("UPDATE OR IGNORE suggestions SET code_id = ? WHERE code_id = ?", [target, source])
+        db.execute("DELETE FROM suggestions WHERE code_id = ?", [source])
+        db.execute("UPDATE memos SET code_id = ? WHERE code_id = ?", [target, source])
+        db.execute("UPDATE codes SET parent_id = ? WHERE parent_id = ?", [target, source])
+        db.execute("DELETE FROM codes WHERE id = ?", [source])
+    return moved
+
+
+def delete_code(db, code_id: str, codings: str = "refuse") -> int:
+    """Delete a code; its sub-codes move up to its parent.
+
+    codings: 'refuse' (default) fails if the code has codings, 'delete' deletes them,
+    'parent' moves them to the parent code.
+    """
+    code = get_code(db, code_id)
+    count = next(db.query("SELECT count(*) AS n FROM codings WHERE code_id = ?", [code_id]))["n"]
+    if count and codings == "refuse":
+        raise CodebookError(f"code {code_id!r} has {count} codings",
+                            hint="delete them too (--delete-codings) or move them to the parent (--to-parent)")
+    if count and codings == "parent" and not code["parent_id"]:
+        raise CodebookError(f"code {code_id!r} has no parent to take its codings", hint="merge it into another code")
+    with writing(db):
+        if codings == "parent" and count:
+            merge_codes(db, code_id, code["parent_id"])
+            return count
+        db.execute("DELETE FROM memos WHERE coding_id IN (SELECT id FROM codings WHERE code_id = ?)", [code_id])
+        db.execute("DELETE FROM codings WHERE code_id = ?", [code_id])
+        db.execute("UPDATE codes SET parent_id = ? WHERE parent_id = ?", [code["parent_id"], code_id])
+        db.execute("DELETE FROM codes WHERE id = ?", [code_id])
+    return count

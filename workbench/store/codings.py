@@ -1,0 +1,163 @@
+"""Coders, codings and memos: every coding is checked against the document text on write."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from workbench.errors import CodingError, NotFoundError
+from workbench.store.database import writing
+from workbench.store.documents import resolve_document
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def add_coder(db, name: str) -> str:
+    """Register a coder by name (idempotent)."""
+    name = " ".join(str(name).split())
+    if not name:
+        raise CodingError("a coder needs a name", hint="e.g. --coder alice")
+    with writing(db):
+        db.execute("INSERT OR IGNORE INTO coders (name, created_at) VALUES (?, ?)", [name, _now()])
+    return name
+
+
+def list_coders(db) -> list[dict]:
+    return list(db.query(
+        """SELECT c.name, c.created_at, (SELECT count(*) FROM codings g WHERE g.coder = c.name) AS codings
+           FROM coders c ORDER BY c.name"""))
+
+
+def _check_coder(db, coder: str) -> None:
+    if not list(db.query("SELECT 1 FROM coders WHERE name = ?", [coder])):
+        known = ", ".join(r["name"] for r in db.query("SELECT name FROM coders ORDER BY name")) or "none yet"
+        raise CodingError(f"unknown coder {coder!r}", hint=f"add it with `workbench coders add {coder}` (coders: {known})")
+
+
+def _check_code(db, code_id: str) -> None:
+    if not list(db.query("SELECT 1 FROM codes WHERE id = ?", [code_id])):
+        raise CodingError(f"unknown code {code_id!r}", hint="list codes with `workbench codebook show`")
+
+
+def code_span(db, document, start: int, end: int, code_id: str, coder: str, memo: str | None = None,
+              source: str = "manual", snippet: str | None = None) -> int:
+    """Code [start, end) of a document; returns the coding id (an identical coding is reused).
+
+    snippet, when given (imports), must equal the document text at those offsets.
+    """
+    doc = resolve_document(db, document)
+    text = doc["text"]
+    if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start < end <= len(text):
+        raise CodingError(f"offsets {start}-{end} are outside document {doc['id']} (0-{len(text)}) or empty",
+                          hint="start must be below end, and end at most the document's length")
+    _check_code(db, code_id)
+    _check_coder(db, coder)
+    actual = text[start:end]
+    if snippet is not None and snippet != actual:
+        raise CodingError(f"the text at {start}-{end} of document {doc['id']} is {actual[:40]!r}, not {snippet[:40]!r}",
+                          hint="the offsets do not match this document's text")
+    with writing(db):
+        existing = list(db.query(
+            'SELECT id FROM codings WHERE document_id = ? AND start = ? AND "end" = ? AND code_id = ? AND coder = ?',
+            [doc["id"], start, end, code_id, coder]))
+        if existing:
+            return existing[0]["id"]
+        coding_id = db["codings"].insert({
+            "document_id": doc["id"], "start": start, "end": end, "code_id": code_id, "coder": coder,
+            "created_at": _now(), "memo": memo, "source": source, "snippet": actual,
+            "text_sha256": doc["text_sha256"]}).last_pk
+    return coding_id
+
+
+def segment_span(db, segment_id: int) -> dict:
+    rows = list(db.query('SELECT id, document_id, start, "end" FROM segments WHERE id = ?', [segment_id]))
+    if not rows:
+        raise NotFoundError(f"no segment {segment_id}", hint="list segments with `workbench segments DOC`")
+    return rows[0]
+
+
+def uncode(db, coding_id: int) -> dict:
+    """Delete one coding (and the memos attached to it); returns what was deleted."""
+    rows = list(db.query("SELECT * FROM codings WHERE id = ?", [coding_id]))
+    if not rows:
+        raise NotFoundError(f"no coding {coding_id}", hint="list codings with `workbench codings`")
+    with writing(db):
+        db.execute("UPDATE suggestions SET coding_id = NULL, status = 'pending' WHERE coding_id = ?", [coding_id])
+        db.execute("DELETE FROM memos WHERE coding_id = ?", [coding_id])
+        db.execute("DELETE FROM codings WHERE id = ?", [coding_id])
+    return rows[0]
+
+
+def find_codings(db, document=None, start: int | None = None, end: int | None = None,
+                 code_id: str | None = None, coder: str | None = None) -> list[int]:
+    """Ids of codings at a place, for uncoding by position."""
+    where, params = [], []
+    if document is not None:
+        where.append("document_id = ?")
+        params.append(resolve_document(db, document)["id"])
+    for column, value in (("start", start), ('"end"', end), ("code_id", code_id), ("coder", coder)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    sql = "SELECT id FROM codings" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+    return [r["id"] for r in db.query(sql, params)]
+
+
+def list_codings(db, code_ids: list[str] | None = None, coder: str | None = None,
+                 document_id: int | None = None, source: str | None = None) -> list[dict]:
+    """Codings with their document title and code label, in document order."""
+    where, params = [], []
+    if code_ids is not None:
+        where.append(f"g.code_id IN ({','.join('?' * len(code_ids))})")
+        params += code_ids
+    if coder:
+        where.append("g.coder = ?")
+        params.append(coder)
+    if document_id is not None:
+        where.append("g.document_id = ?")
+        params.append(document_id)
+    if source:
+        where.append("g.source = ?")
+        params.append(source)
+    sql = f"""SELECT g.id, g.document_id, d.title, g.start, g."end", g.code_id, c.label AS code_label, g.coder,
+                     g.created_at, g.memo, g.source, g.snippet
+              FROM codings g JOIN documents d ON d.id = g.document_id JOIN codes c ON c.id = g.code_id
+              {'WHERE ' + ' AND '.join(where) if where else ''}
+              ORDER BY g.document_id, g.start, g."end", g.code_id"""
+    return list(db.query(sql, params))
+
+
+def add_memo(db, text: str, document=None, code_id: str | None = None, coding_id: int | None = None,
+             author: str | None = None) -> int:
+    """A memo on exactly one of: a document, a code, a coding."""
+    if sum(x is not None for x in (document, code_id, coding_id)) != 1:
+        raise CodingError("a memo belongs to exactly one document, code or coding",
+                          hint="give one of --document, --code, --coding")
+    if not str(text).strip():
+        raise CodingError("the memo is empty")
+    row = {"text": str(text).strip(), "author": author, "created": _now(), "source": "manual"}
+    if document is not None:
+        row["document_id"] = resolve_document(db, document)["id"]
+    if code_id is not None:
+        _check_code(db, code_id)
+        row["code_id"] = code_id
+    if coding_id is not None:
+        rows = list(db.query("SELECT document_id FROM codings WHERE id = ?", [coding_id]))
+        if not rows:
+            raise NotFoundError(f"no coding {coding_id}")
+        row.update(coding_id=coding_id, document_id=rows[0]["document_id"])
+    with writing(db):
+        return db["memos"].insert(row).last_pk
+
+
+def list_memos(db, document_id: int | None = None, code_id: str | None = None) -> list[dict]:
+    where, params = [], []
+    if document_id is not None:
+        where.append("document_id = ?")
+        params.append(document_id)
+    if code_id is not None:
+        where.append("code_id = ?")
+        params.append(code_id)
+    sql = "SELECT * FROM memos" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+    return list(db.query(sql, params))
