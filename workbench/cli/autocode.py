@@ -1,0 +1,107 @@
+"""Commands for automatic suggestions: autocode, suggestions, accept, reject."""
+
+from __future__ import annotations
+
+import click
+
+from workbench.cli._common import console, cli, emit_json, project_of
+
+
+def _codes_option(value):
+    return [c.strip() for c in value.split(",") if c.strip()] if value else None
+
+
+@cli.command()
+@click.option("--method", type=click.Choice(["rules", "semantic", "both"]), default="rules", show_default=True,
+              help="Codebook patterns (spaCy), embedding similarity, or both.")
+@click.option("--codes", help="Comma-separated code ids (default: every code).")
+@click.option("--document", "documents", multiple=True, help="Only this document (repeatable).")
+@click.option("--threshold", type=float, help="Semantic: similarity threshold for every code.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.pass_context
+def autocode(ctx, method, codes, documents, threshold, as_json):
+    """Suggest codes for segments; suggestions wait for `workbench accept` or `reject`."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True, disable=as_json) as bar:
+        task = bar.add_task(f"Suggesting ({method})", total=None)
+        result = project_of(ctx).autocode(method, _codes_option(codes), list(documents) or None, threshold,
+                                          progress=lambda done, total: bar.update(task, completed=done, total=total))
+    if as_json:
+        emit_json(result)
+        return
+    for name, stats in result.items():
+        click.echo(f"{name}: {stats.get('new', stats.get('suggestions', 0))} new suggestions "
+                   f"over {stats.get('segments', 0)} segments")
+    click.echo("Review them with `workbench suggestions`.")
+
+
+@cli.command()
+@click.option("--status", type=click.Choice(["pending", "accepted", "rejected", "all"]), default="pending",
+              show_default=True, help="Which suggestions.")
+@click.option("--code", "code_id", help="Only this code.")
+@click.option("--method", type=click.Choice(["rules", "semantic", "classifier"]), help="Only this method.")
+@click.option("--min-score", type=float, help="Only suggestions scoring at least this.")
+@click.option("--document", help="Only this document (id or title).")
+@click.option("--limit", type=int, default=200, show_default=True, help="Most rows to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.pass_context
+def suggestions(ctx, status, code_id, method, min_score, document, limit, as_json):
+    """List suggestions with their score and reason, best first."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    rows = project_of(ctx).suggestions(None if status == "all" else status, code_id, min_score, document, method, limit)
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table("id", "doc", "code", "score", "reason", "text")
+    for r in rows:
+        text = r.get("text") or r.get("snippet") or ""
+        table.add_row(str(r["id"]), str(r["document_id"]), escape(r["code_id"]), f"{r['score']:.2f}",
+                      escape(r.get("reason") or ""), escape(text if len(text) <= 80 else text[:77] + "..."))
+    console().print(table)
+
+
+def _decide(ctx, ids, all_, code_id, min_score, method, coder, accept: bool):
+    project = project_of(ctx)
+    if ids and all_:
+        raise click.UsageError("give suggestion ids or --all, not both")
+    if not ids and not all_:
+        raise click.UsageError("give suggestion ids, or --all with --code/--min-score/--method")
+    if accept:
+        done = project.accept(list(ids), coder) if ids else project.accept_where(coder, code_id, min_score, method)
+        click.echo(f"Accepted {len(done)} suggestion{'s' if len(done) != 1 else ''} as codings by {coder}.")
+    else:
+        if ids:
+            count = project.reject(list(ids), coder)
+        else:
+            count = project.reject_where(coder, code_id, min_score, method)
+        click.echo(f"Rejected {count} suggestion{'s' if count != 1 else ''}.")
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--all", "all_", is_flag=True, help="Every pending suggestion passing the filters.")
+@click.option("--code", "code_id", help="With --all: only this code.")
+@click.option("--min-score", type=float, help="With --all: only suggestions scoring at least this.")
+@click.option("--method", type=click.Choice(["rules", "semantic", "classifier"]), help="With --all: only this method.")
+@click.option("--coder", required=True, help="Who accepts (the codings are theirs).")
+@click.pass_context
+def accept(ctx, ids, all_, code_id, min_score, method, coder):
+    """Accept suggestions: each becomes a coding with the rule or method as its source."""
+    _decide(ctx, ids, all_, code_id, min_score, method, coder, accept=True)
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--all", "all_", is_flag=True, help="Every pending suggestion passing the filters.")
+@click.option("--code", "code_id", help="With --all: only this code.")
+@click.option("--below", "min_score", type=float, help="With --all: only suggestions scoring below this.")
+@click.option("--method", type=click.Choice(["rules", "semantic", "classifier"]), help="With --all: only this method.")
+@click.option("--coder", required=True, help="Who rejects.")
+@click.pass_context
+def reject(ctx, ids, all_, code_id, min_score, method, coder):
+    """Reject suggestions; they stay recorded as rejected and are not suggested again."""
+    _decide(ctx, ids, all_, code_id, min_score, method, coder, accept=False)
