@@ -73,17 +73,20 @@ def test_rules_suggest_each_matching_segment_and_code_with_the_rule_as_source(co
         (seg["Badly"], "skills_ageing", "rule:skills_ageing:keyword:welder"),  # welder comes before retiring
         (seg["There"], "skills_gap", "rule:skills_gap:phrase:skills gap"),  # phrases ignore case
         (seg["There"], "skills_ageing", "rule:skills_ageing:token:1"),
-        (seg["What"], "demand", "rule:demand:keyword:orders"),
         (seg["The"], "demand", "rule:demand:phrase:order book"),
         (seg["Retiring"], "skills_ageing", "rule:skills_ageing:lemma:retire"),  # capitalised inflection
     }
-    assert result["segments"] == len(seg) and result["new"] == 6
-    assert result["per_code"] == {"skills_ageing": 3, "skills_gap": 1, "demand": 2}
+    # The interviewer's question "What about orders?" is left out by default...
+    assert result["segments"] == len(seg) and result["new"] == 5 and result["interviewer_segments_skipped"] == 3
+    assert result["per_code"] == {"skills_ageing": 3, "skills_gap": 1, "demand": 1}
     assert result["candidates"] < len(seg)  # the pre-check kept some segments away from spaCy
     [both] = [s for s in list_suggestions(coded_project.db) if s["segment_id"] == seg["Badly"]]
     assert both["method"] == "rules" and both["score"] == 0.75 and both["score"] > 0.5
     assert "keyword 'welder'" in both["reason"] and "lemma 'retire' (retiring)" in both["reason"]
     assert both["snippet"].startswith("Badly. Our best welder") and both["title"] == "int01"
+    # ...and suggested when interviewer turns are included.
+    again = suggest_rules(coded_project.db, include_interviewer=True)
+    assert again["new"] == 1 and (seg["What"], "demand", "rule:demand:keyword:orders") in pairs(coded_project)
 
 
 def test_lemma_rule_catches_an_inflected_form_with_the_blank_pipeline():
@@ -113,17 +116,17 @@ def test_segments_already_coded_with_the_code_get_no_suggestion(coded_project):
     suggest_rules(coded_project.db)
     found = {(s, c) for s, c, _ in pairs(coded_project)}
     assert (seg["Badly"], "skills_ageing") not in found
-    assert (seg["The"], "demand") in found and len(found) == 5
+    assert (seg["The"], "demand") in found and len(found) == 4
 
 
 def test_rerunning_adds_nothing_and_scope_limits_codes(coded_project):
     first = suggest_rules(coded_project.db, code_ids=["demand"])
-    assert first["new"] == 2 and {c for _, c, _ in pairs(coded_project)} == {"demand"}
+    assert first["new"] == 1 and {c for _, c, _ in pairs(coded_project)} == {"demand"}
     assert suggest_rules(coded_project.db, code_ids=["demand"])["new"] == 0
     assert suggest_rules(coded_project.db)["new"] == 4
     again = suggest_rules(coded_project.db)
     assert again["new"] == 0 and again["candidates"] == 0
-    assert len(list_suggestions(coded_project.db)) == 6
+    assert len(list_suggestions(coded_project.db)) == 5
 
 
 def test_unknown_code_or_document_is_an_error(coded_project):
@@ -184,3 +187,14 @@ def test_token_patterns_needing_the_model_are_reported_with_the_blank_pipeline()
     codes = [{"id": "a", "patterns": {"tokens": [[{"POS": "NOUN"}, {"LOWER": "gap"}]]}}]
     rules = compile_rules(codes, blank_pipeline())
     assert not rules.rules and "install en_core_web_sm" in rules.warnings[0]
+
+
+@pytest.mark.parametrize("speaker,interviewer,expected", [
+    ("I", None, True), ("Interviewer", None, True), ("Moderator", None, True), ("Q", None, True),
+    ("R", None, False), ("P3", None, False), ("Tom Brannigan", "Tom Brannigan", True), ("Sam", "Sam Whitcombe", True),
+    ("Dr Kerr", "Aisling Kerr", True), ("Priya", "Sam Whitcombe", False), (None, "Sam", False),
+])
+def test_interviewer_speakers(speaker, interviewer, expected):
+    from workbench.autocode.scope import is_interviewer
+
+    assert is_interviewer(speaker, interviewer) is expected

@@ -223,8 +223,11 @@ class Project:
 
     # automatic suggestions
     def autocode(self, method: str = "rules", codes: list[str] | None = None, documents: list | None = None,
-                 threshold: float | None = None, progress=None) -> dict[str, Any]:
-        """Compute suggestions with rules, semantic similarity or both; nothing is coded until accepted."""
+                 threshold: float | None = None, progress=None, include_interviewer: bool = False) -> dict[str, Any]:
+        """Compute suggestions with rules, semantic similarity or both; nothing is coded until accepted.
+
+        Interviewer and moderator turns are left out unless include_interviewer is set.
+        """
         from workbench.errors import InvalidValueError
 
         if method not in ("rules", "semantic", "both"):
@@ -234,11 +237,12 @@ class Project:
         if method in ("rules", "both"):
             from workbench.autocode.rules import suggest_rules
 
-            result["rules"] = suggest_rules(self.db, codes, doc_ids, progress)
+            result["rules"] = suggest_rules(self.db, codes, doc_ids, progress, include_interviewer)
         if method in ("semantic", "both"):
             from workbench.autocode.semantic import suggest_semantic
 
-            result["semantic"] = suggest_semantic(self.db, codes, doc_ids, threshold, progress)
+            result["semantic"] = suggest_semantic(self.db, codes, doc_ids, threshold, progress,
+                                                  include_interviewer=include_interviewer)
         return result
 
     def suggestions(self, status: str | None = "pending", code: str | None = None, min_score: float | None = None,

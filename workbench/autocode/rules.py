@@ -389,9 +389,13 @@ def segment_batches(db, document_ids: list[int] | None, size: int = CHUNK):
 
 
 def suggest_rules(db, code_ids: list[str] | None = None, document_ids: list[int] | None = None,
-                  progress=None) -> dict:
-    """Suggest codes for segments where their patterns match; progress(done, total) after each batch."""
+                  progress=None, include_interviewer: bool = False) -> dict:
+    """Suggest codes for segments where their patterns match; progress(done, total) after each batch.
+
+    Interviewer and moderator turns are left out unless include_interviewer is set.
+    """
     from workbench.autocode.nlp import nlp, pipeline_name
+    from workbench.autocode.scope import interviewer_segment_ids
     from workbench.autocode.suggestions import decided_pairs, save_suggestions
 
     started = time.perf_counter()
@@ -406,8 +410,11 @@ def suggest_rules(db, code_ids: list[str] | None = None, document_ids: list[int]
     rs = compile_rules(codes, pipeline)
     result["warnings"] = rs.warnings
     done = decided_pairs(db, ("rules",), [c["id"] for c in codes])
+    questions = set() if include_interviewer else interviewer_segment_ids(db, document_ids)
+    result["interviewer_segments_skipped"] = len(questions)
+    every_code = {c["id"] for c in codes}
     for rows in batches:
-        skip = [done.get(r[0], set()) for r in rows]
+        skip = [every_code if r[0] in questions else done.get(r[0], set()) for r in rows]
         found, sent = match_texts(rs, [r[4] for r in rows], skip)
         suggestions = []
         for row, by_code in zip(rows, found):

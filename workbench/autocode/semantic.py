@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-DEFAULT_THRESHOLD = 0.35  # cosine similarity between a segment and a code's text
+DEFAULT_THRESHOLD = 0.40  # cosine similarity to a code's text; best on the tuning split of corpus/gold
 CLASSIFIER_THRESHOLD = 0.5  # probability from the code's classifier
 MIN_CODINGS = 8
 MAX_PER_CODE = 200
@@ -61,18 +61,21 @@ def train_classifier(db, positives: set[int], negatives: set[int], pool: list[in
 def suggest_semantic(db, code_ids: list[str] | None = None, document_ids: list[int] | None = None,
                      threshold: float | dict | None = None, progress=None, min_codings: int = MIN_CODINGS,
                      classifier_threshold: float = CLASSIFIER_THRESHOLD, max_per_code: int = MAX_PER_CODE,
-                     min_words: int = MIN_WORDS) -> dict:
+                     min_words: int = MIN_WORDS, include_interviewer: bool = False) -> dict:
     """Suggest codes by meaning; threshold is one similarity or {code id: similarity}; progress(done, total)
-    while segments are embedded."""
+    while segments are embedded. Interviewer and moderator turns are left out unless include_interviewer."""
     import numpy as np
 
     from workbench.autocode.embeddings import MODEL_NAME, embed_texts, segment_embeddings
     from workbench.autocode.rules import scope_codes, segment_batches
     from workbench.autocode.suggestions import decided_pairs, save_suggestions
 
+    from workbench.autocode.scope import interviewer_segment_ids
+
     codes = scope_codes(db, code_ids)
     _, batches = segment_batches(db, document_ids)
-    segments = [r for rows in batches for r in rows if len(r[4].split()) >= min_words]
+    questions = set() if include_interviewer else interviewer_segment_ids(db, document_ids)
+    segments = [r for rows in batches for r in rows if len(r[4].split()) >= min_words and r[0] not in questions]
     result = {"segments": len(segments), "codes": len(codes), "new": 0, "per_code": {}, "model": MODEL_NAME,
               "embed_seconds": 0.0, "score_seconds": 0.0}
     if not codes or not segments:

@@ -17,9 +17,10 @@ def _codes_option(value):
 @click.option("--codes", help="Comma-separated code ids (default: every code).")
 @click.option("--document", "documents", multiple=True, help="Only this document (repeatable).")
 @click.option("--threshold", type=float, help="Semantic: similarity threshold for every code.")
+@click.option("--include-interviewer", is_flag=True, help="Also suggest codes for interviewer/moderator turns.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.pass_context
-def autocode(ctx, method, codes, documents, threshold, as_json):
+def autocode(ctx, method, codes, documents, threshold, include_interviewer, as_json):
     """Suggest codes for segments; suggestions wait for `workbench accept` or `reject`."""
     from rich.console import Console
     from rich.progress import Progress
@@ -27,7 +28,8 @@ def autocode(ctx, method, codes, documents, threshold, as_json):
     with Progress(console=Console(stderr=True), transient=True, disable=as_json) as bar:
         task = bar.add_task(f"Suggesting ({method})", total=None)
         result = project_of(ctx).autocode(method, _codes_option(codes), list(documents) or None, threshold,
-                                          progress=lambda done, total: bar.update(task, completed=done, total=total))
+                                          progress=lambda done, total: bar.update(task, completed=done, total=total),
+                                          include_interviewer=include_interviewer)
     if as_json:
         emit_json(result)
         return
