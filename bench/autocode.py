@@ -2,6 +2,7 @@
 
 Run: .venv/bin/python bench/autocode.py [--words 1000000] [--segments 10000] [--repeat 3] [--no-semantic]
 
+Interviewer turns are included so both timings scan the same segments.
 A deterministic synthetic corpus of interview turns (templates and word lists, no network) is
 ingested into a temporary project with codebooks/manufacturing_regions.yaml (or a small built-in
 codebook when that file is absent). Both rule timings are taken in this process over the same
@@ -198,14 +199,14 @@ def rules_benchmark(project, repeat: int = 3) -> dict:
 
     def run_rules():
         db.execute("DELETE FROM suggestions")
-        return suggest_rules(db)
+        return suggest_rules(db, include_interviewer=True)
     rules_s, result = best_of(run_rules, repeat)
     pattern, n_terms = regex_baseline([c for c in project.codes() if c["patterns"]])
     regex_s, regex_hits = best_of(lambda: sum(1 for t in texts for _ in pattern.finditer(t)), repeat)
     regex_segments = sum(1 for t in texts if pattern.search(t))
     db.execute("DELETE FROM suggestions")
     tracemalloc.start()
-    suggest_rules(db)
+    suggest_rules(db, include_interviewer=True)
     rules_peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return {"words": words, "segments": len(texts), "pipeline": pipeline_name(pipeline), "load_s": load_s,
@@ -236,17 +237,17 @@ def semantic_benchmark(project, n_segments: int = 10_000) -> dict:
     load_s = time.perf_counter() - started
     db.execute("DELETE FROM suggestions")
     db.execute("DELETE FROM segment_embeddings")
-    cold = suggest_semantic(db, document_ids=documents)
+    cold = suggest_semantic(db, document_ids=documents, include_interviewer=True)
     # Give three codes enough codings for their classifiers: accept their best rule suggestions.
     from workbench.autocode.rules import suggest_rules
 
-    suggest_rules(db, document_ids=documents)
+    suggest_rules(db, document_ids=documents, include_interviewer=True)
     project.add_coder("bench")
     top = sorted(cold["per_code"], key=lambda c: -len(list_suggestions(db, code_id=c, method="rules")))[:3]
     for code_id in top:
         accept(db, [s["id"] for s in list_suggestions(db, code_id=code_id, method="rules", limit=20)], "bench")
     db.execute("DELETE FROM suggestions WHERE method != 'rules'")
-    warm = suggest_semantic(db, document_ids=documents)
+    warm = suggest_semantic(db, document_ids=documents, include_interviewer=True)
     classifiers = sorted(c for c, v in warm["per_code"].items() if v["method"] == "classifier")
     return {"segments": cold["segments"], "codes": cold["codes"], "load_s": load_s,
             "embed_s": cold["embed_seconds"], "segments_per_s": cold["segments"] / cold["embed_seconds"],
