@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from workbench.store.attributes import attribute_conditions
 from workbench.store.codes import code_rows, descendants, get_code
 
 _CODED_SEGMENTS = """
@@ -58,9 +59,9 @@ def excerpts(db, code: str | None = None, with_subcodes: bool = True, coder: str
     if doc_type:
         where.append("d.type = ?")
         params.append(doc_type)
-    for name, value in (attributes or {}).items():
-        where.append("EXISTS (SELECT 1 FROM attributes a WHERE a.document_id = d.id AND a.name = ? AND a.value = ?)")
-        params += [name, value]
+    conditions, values = attribute_conditions(attributes)
+    where += conditions
+    params += values
     sql = f"""
         SELECT g.id AS coding_id, g.code_id, d.id AS document_id, d.title, d.type,
                s.speaker, s.page, s.time_start, g.start, g."end", g.snippet AS text, g.coder, g.memo, g.source,

@@ -69,3 +69,13 @@ def _python_value(row: dict) -> Any:
         number = row["value_number"]
         return int(number) if float(number).is_integer() and "." not in row["value"] else number
     return row["value"]
+
+
+def attribute_conditions(attributes: dict[str, str] | None, document: str = "d.id") -> tuple[list[str], list]:
+    """SQL conditions (and their parameters) that keep documents having every NAME = VALUE."""
+    conditions, params = [], []
+    for name, value in (attributes or {}).items():
+        conditions.append(f"EXISTS (SELECT 1 FROM attributes a WHERE a.document_id = {document} "
+                          "AND a.name = ? AND a.value = ?)")
+        params += [name, value]
+    return conditions, params

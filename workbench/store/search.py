@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from workbench.errors import SearchQueryError
+from workbench.store.attributes import attribute_conditions
 
 _OPEN, _CLOSE = "\x02", "\x03"
 
@@ -32,9 +33,9 @@ def search_segments(
     if document_id is not None:
         where.append("s.document_id = ?")
         params.append(document_id)
-    for name, value in (attributes or {}).items():
-        where.append("EXISTS (SELECT 1 FROM attributes a WHERE a.document_id = d.id AND a.name = ? AND a.value = ?)")
-        params += [name, value]
+    conditions, values = attribute_conditions(attributes)
+    where += conditions
+    params += values
     sql = f"""
         SELECT s.id AS segment_id, s.document_id, d.title, d.type, s.speaker, s.page,
                s.time_start, s.start, s."end",
