@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.store.attributes import attribute_conditions
-from workbench.store.codes import code_rows, descendants, get_code
+from workbench.store.codes import ancestor_chains, code_rows, descendants, get_code
 
 _CODED_SEGMENTS = """
     SELECT DISTINCT s.id AS segment_id, s.document_id, g.code_id
@@ -27,18 +27,6 @@ def code_paths(db) -> dict[str, str]:
         paths[r["id"]] = " / ".join(reversed(parts))
     return paths
 
-
-def _ancestors(db) -> dict[str, list[str]]:
-    """Code id -> [itself, parent, grandparent, ...]."""
-    parent = {r["id"]: r["parent_id"] for r in code_rows(db)}
-    out = {}
-    for cid in parent:
-        chain, node = [], cid
-        while node is not None:
-            chain.append(node)
-            node = parent.get(node)
-        out[cid] = chain
-    return out
 
 
 def excerpts(db, code: str | None = None, with_subcodes: bool = True, coder: str | None = None,
@@ -94,7 +82,7 @@ def coded_segments(db, coder: str | None = None, rollup: bool = True):
     frame = pd.DataFrame(list(db.query(_CODED_SEGMENTS.format(where=where), params)),
                          columns=["segment_id", "document_id", "code_id"])
     if rollup and not frame.empty:
-        chains = _ancestors(db)
+        chains = ancestor_chains(db)
         frame["code_id"] = frame["code_id"].map(lambda c: chains.get(c, [c]))
         frame = frame.explode("code_id").drop_duplicates()
     return frame

@@ -115,7 +115,7 @@ def scores(gold: set[tuple[int, str]], predicted: set[tuple[int, str]]) -> dict:
 def evaluate(db, gold_path=None, gold_coder: str | None = None, coder: str | None = None,
              method: str | None = None, split: str | None = None) -> dict:
     """Compare suggestions (default) or a coder's codings with a gold file or a gold coder."""
-    from workbench.queries import _ancestors
+    from workbench.store.codes import ancestor_chains
 
     if bool(gold_path) == bool(gold_coder):
         raise InvalidValueError("give either a gold file or a gold coder")
@@ -129,7 +129,7 @@ def evaluate(db, gold_path=None, gold_coder: str | None = None, coder: str | Non
     segments = _segments(db, doc_ids)
     gold = to_units(segments, gold_spans)
     predicted = to_units(segments, predicted_spans(db, doc_ids, coder, method))
-    top = {code: chain[-1] for code, chain in _ancestors(db).items()}
+    top = {code: chain[-1] for code, chain in ancestor_chains(db).items()}
     theme = lambda units: {(u, top.get(c, c)) for u, c in units}  # noqa: E731
     return {"documents": len(doc_ids), "segments": sum(len(v) for v in segments.values()),
             "split": split, "predicted_by": f"coder {coder}" if coder else f"suggestions ({method or 'all'})",

@@ -70,32 +70,26 @@ def _rows(db, ids) -> list[dict]:
     return [found[i] for i in ids]
 
 
-def _check_coder(db, coder: str) -> None:
-    if not list(db.query("SELECT 1 FROM coders WHERE name = ?", [coder])):
-        raise CodingError(f"unknown coder {coder!r}", hint=f"add it with `workbench coders add {coder}`")
-
-
 def accept(db, ids, coder: str) -> list[int]:
     """Turn suggestions into codings by `coder` (source = the suggestion's rule or method); all or nothing."""
-    from workbench.store.codings import code_span
+    from workbench.store.codings import code_spans
 
     rows = _rows(db, ids)
-    _check_coder(db, coder)
-    coding_ids = []
     with writing(db):
-        for row in rows:
-            coding_id = code_span(db, row["document_id"], row["start"], row["end"], row["code_id"], coder,
-                                  source=row["source"])
-            db.execute("UPDATE suggestions SET status = 'accepted', decided_by = ?, decided_at = ?, coding_id = ? "
-                       "WHERE id = ?", [coder, _now(), coding_id, row["id"]])
-            coding_ids.append(coding_id)
+        coding_ids = code_spans(db, [(r["document_id"], r["start"], r["end"], r["code_id"], None, r["source"], None)
+                                     for r in rows], coder)
+        decided = _now()
+        db.conn.executemany("UPDATE suggestions SET status = 'accepted', decided_by = ?, decided_at = ?, coding_id = ? "
+                            "WHERE id = ?", [(coder, decided, c, r["id"]) for r, c in zip(rows, coding_ids)])
     return coding_ids
 
 
 def reject(db, ids, coder: str) -> int:
     """Mark suggestions rejected by `coder`; an accepted one must be uncoded first. Returns how many changed."""
+    from workbench.store.codings import check_coder
+
     rows = _rows(db, ids)
-    _check_coder(db, coder)
+    check_coder(db, coder)
     accepted = [r for r in rows if r["status"] == "accepted" and r["coding_id"] is not None]
     if accepted:
         raise CodingError(f"suggestion {accepted[0]['id']} was accepted as coding {accepted[0]['coding_id']}",

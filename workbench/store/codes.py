@@ -76,6 +76,19 @@ def code_rows(db) -> list[dict]:
     return ordered
 
 
+def ancestor_chains(db) -> dict[str, list[str]]:
+    """Code id -> [itself, parent, grandparent, ...]; the last is its top-level theme."""
+    parent = {r["id"]: r["parent_id"] for r in db.query("SELECT id, parent_id FROM codes")}
+    out = {}
+    for cid in parent:
+        chain, node = [], cid
+        while node is not None:
+            chain.append(node)
+            node = parent.get(node)
+        out[cid] = chain
+    return out
+
+
 def get_code(db, code_id: str) -> dict:
     rows = list(db.query("SELECT * FROM codes WHERE id = ?", [code_id]))
     if not rows:

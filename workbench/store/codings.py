@@ -29,7 +29,8 @@ def list_coders(db) -> list[dict]:
            FROM coders c ORDER BY c.name"""))
 
 
-def _check_coder(db, coder: str) -> None:
+def check_coder(db, coder: str) -> None:
+    """CodingError unless the coder is registered."""
     if not list(db.query("SELECT 1 FROM coders WHERE name = ?", [coder])):
         known = ", ".join(r["name"] for r in db.query("SELECT name FROM coders ORDER BY name")) or "none yet"
         raise CodingError(f"unknown coder {coder!r}", hint=f"add it with `workbench coders add {coder}` (coders: {known})")
@@ -46,28 +47,46 @@ def code_span(db, document, start: int, end: int, code_id: str, coder: str, memo
 
     snippet, when given (imports), must equal the document text at those offsets.
     """
-    doc = resolve_document(db, document)
-    text = doc["text"]
-    if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start < end <= len(text):
-        raise CodingError(f"offsets {start}-{end} are outside document {doc['id']} (0-{len(text)}) or empty",
-                          hint="start must be below end, and end at most the document's length")
-    _check_code(db, code_id)
-    _check_coder(db, coder)
-    actual = text[start:end]
-    if snippet is not None and snippet != actual:
-        raise CodingError(f"the text at {start}-{end} of document {doc['id']} is {actual[:40]!r}, not {snippet[:40]!r}",
-                          hint="the offsets do not match this document's text")
-    with writing(db):
-        existing = list(db.query(
-            'SELECT id FROM codings WHERE document_id = ? AND start = ? AND "end" = ? AND code_id = ? AND coder = ?',
-            [doc["id"], start, end, code_id, coder]))
-        if existing:
-            return existing[0]["id"]
-        coding_id = db["codings"].insert({
-            "document_id": doc["id"], "start": start, "end": end, "code_id": code_id, "coder": coder,
-            "created_at": _now(), "memo": memo, "source": source, "snippet": actual,
-            "text_sha256": doc["text_sha256"]}).last_pk
+    [coding_id] = code_spans(db, [(document, start, end, code_id, memo, source, snippet)], coder)
     return coding_id
+
+
+def code_spans(db, items, coder: str) -> list[int]:
+    """Code many spans in one transaction, all or nothing; each document's text is read once.
+
+    items: (document, start, end, code_id, memo, source, snippet) tuples, as for code_span.
+    """
+    check_coder(db, coder)
+    documents: dict = {}
+    checked_codes: set[str] = set()
+    coding_ids = []
+    with writing(db):
+        for document, start, end, code_id, memo, source, snippet in items:
+            if document not in documents:
+                documents[document] = resolve_document(db, document)
+            doc = documents[document]
+            text = doc["text"]
+            if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start < end <= len(text):
+                raise CodingError(f"offsets {start}-{end} are outside document {doc['id']} (0-{len(text)}) or empty",
+                                  hint="start must be below end, and end at most the document's length")
+            if code_id not in checked_codes:
+                _check_code(db, code_id)
+                checked_codes.add(code_id)
+            actual = text[start:end]
+            if snippet is not None and snippet != actual:
+                raise CodingError(f"the text at {start}-{end} of document {doc['id']} is {actual[:40]!r}, "
+                                  f"not {snippet[:40]!r}", hint="the offsets do not match this document's text")
+            existing = list(db.query(
+                'SELECT id FROM codings WHERE document_id = ? AND start = ? AND "end" = ? AND code_id = ? AND coder = ?',
+                [doc["id"], start, end, code_id, coder]))
+            if existing:
+                coding_ids.append(existing[0]["id"])
+                continue
+            coding_ids.append(db["codings"].insert({
+                "document_id": doc["id"], "start": start, "end": end, "code_id": code_id, "coder": coder,
+                "created_at": _now(), "memo": memo, "source": source or "manual", "snippet": actual,
+                "text_sha256": doc["text_sha256"]}).last_pk)
+    return coding_ids
 
 
 def segment_span(db, segment_id: int) -> dict:
