@@ -330,6 +330,12 @@ class Project:
         return {"project": str(self.path), **totals, "segments": segments, "documents_by_type": by_type,
                 "attributes": attrs, "documents_with_warnings": with_warnings}
 
+    # topics (workbench.topics) -- methods for topic runs go below this line
+
+    # exports and REFI-QDA (workbench.export) -- methods for exports and imports go below this line
+
+    # app and serving -- methods the app needs go below this line
+
 
 def open_project(path: str | os.PathLike | None = None, create: bool = True) -> Project:
     """Open (and create or migrate) a project file."""
