@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 
 import click
@@ -32,6 +33,13 @@ class Group(click.Group):
             return super().invoke(ctx)
         except WorkbenchError as exc:
             raise CliError(exc) from exc
+        except sqlite3.OperationalError as exc:
+            from workbench.store.database import storage_error
+
+            error = storage_error(exc)
+            if error is None:
+                raise
+            raise CliError(error) from exc
 
 
 def project_of(ctx):

@@ -11,7 +11,7 @@ from workbench.store.database import writing
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def _row(code: Code, parent: str | None, codebook: str, position: int) -> dict:
@@ -154,7 +154,7 @@ def update_code(db, code_id: str, **fields) -> None:
     allowed = {"label", "description", "include", "exclude", "examples", "color", "patterns"}
     bad = set(fields) - allowed
     if bad:
-        raise CodebookError(f"cannot change {sorted(bad)[0]!r} of a code", hint="fields: " + ", ".join(sorted(allowed)))
+        raise CodebookError(f"cannot change {min(bad)!r} of a code", hint="fields: " + ", ".join(sorted(allowed)))
     if fields.get("color") and not COLOR_RE.match(fields["color"]):
         raise CodebookError(f"bad colour {fields['color']!r}", hint='write it as "#RRGGBB"')
     if "label" in fields and not str(fields["label"]).strip():

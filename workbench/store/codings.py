@@ -10,7 +10,7 @@ from workbench.store.documents import resolve_document
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def add_coder(db, name: str) -> str:

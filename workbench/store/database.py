@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
 
 from workbench.errors import ProjectError
@@ -54,12 +54,37 @@ def writing(db):
         with db.atomic():
             yield db
         return
-    db.execute("BEGIN IMMEDIATE")
     try:
-        yield db
-    except BaseException:
-        if db.conn.in_transaction:
-            db.execute("ROLLBACK")
-        raise
-    else:
-        db.execute("COMMIT")
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            if db.conn.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        else:
+            db.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        error = storage_error(exc)
+        if error is None:
+            raise
+        raise error from exc
+
+
+STORAGE_FAULTS = {
+    "readonly": ("the project file is read-only", "make the file and its folder writable, or work on a copy"),
+    "disk is full": ("the disk holding the project is full; nothing of this change was written",
+                     "free some space and run the command again"),
+    "disk i/o error": ("the disk reported an input/output error; nothing of this change was written",
+                       "check the disk, then run `workbench check`"),
+    "unable to open": ("the project file cannot be opened for writing", "check the file and folder permissions"),
+}
+
+
+def storage_error(exc: sqlite3.Error) -> ProjectError | None:
+    """A user-facing error for a full disk, read-only file or I/O fault; None for anything else."""
+    text = str(exc).lower()
+    for marker, (message, hint) in STORAGE_FAULTS.items():
+        if marker in text:
+            return ProjectError(message, hint=hint)
+    return None

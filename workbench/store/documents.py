@@ -36,7 +36,7 @@ def insert_document(db, record: dict, segments: list, attributes: dict, memos: l
         "text_sha256": sha256(text),
         "char_count": len(text),
         "word_count": len(text.split()),
-        "ingested_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "warnings": json.dumps(record.get("warnings", []), ensure_ascii=False),
         "metadata": json.dumps(record.get("metadata", {}), ensure_ascii=False, default=str),
     }

@@ -1,0 +1,141 @@
+"""Project health: integrity and consistency checks, and online backups."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import ProjectError
+
+SAMPLE_LIMIT = 20
+
+
+def check_project(db) -> dict[str, Any]:
+    """Every check with its problems (a few examples each); `ok` is True when none found any."""
+    checks = {
+        "integrity": _integrity(db),
+        "foreign_keys": _foreign_keys(db),
+        "search_index": _search_index(db),
+        "document_text": _document_text(db),
+        "segments": _segments(db),
+        "codings": _codings(db),
+        "orphans": _orphans(db),
+    }
+    problems = {name: found for name, found in checks.items() if found}
+    return {"ok": not problems, "checks": {name: {"ok": not found, "problems": found[:SAMPLE_LIMIT],
+                                                 "count": len(found)} for name, found in checks.items()}}
+
+
+def _integrity(db) -> list[str]:
+    rows = [r[0] for r in db.execute("PRAGMA integrity_check").fetchall()]
+    return [] if rows == ["ok"] else rows
+
+
+def _foreign_keys(db) -> list[str]:
+    return [f"{table} row {rowid} points to a missing {parent}"
+            for table, rowid, parent, _ in db.execute("PRAGMA foreign_key_check").fetchall()]
+
+
+def _search_index(db) -> list[str]:
+    try:
+        db.execute("INSERT INTO segments_fts(segments_fts, rank) VALUES ('integrity-check', 1)")
+    except sqlite3.DatabaseError as exc:
+        return [f"the full-text index does not match the segments ({exc}); rebuild it with `workbench check --repair`"]
+    return []
+
+
+def _document_text(db) -> list[str]:
+    out = []
+    for row in db.query("SELECT id, text, text_sha256, char_count FROM documents"):
+        if hashlib.sha256(row["text"].encode("utf-8")).hexdigest() != row["text_sha256"]:
+            out.append(f"document {row['id']}: its text no longer matches the hash stored at ingest")
+        elif len(row["text"]) != row["char_count"]:
+            out.append(f"document {row['id']}: {len(row['text'])} characters, not {row['char_count']} as recorded")
+    return out
+
+
+def _segments(db) -> list[str]:
+    out = []
+    rows = db.query('SELECT s.id, s.document_id, s.start, s."end", s.text AS seg, d.text AS doc '
+                    "FROM segments s JOIN documents d ON d.id = s.document_id")
+    for row in rows:
+        if row["doc"][row["start"]:row["end"]] != row["seg"]:
+            out.append(f"segment {row['id']} of document {row['document_id']}: "
+                       f"offsets {row['start']}-{row['end']} do not hold its text")
+    empty = db.execute("SELECT id FROM documents WHERE id NOT IN (SELECT document_id FROM segments)").fetchall()
+    out += [f"document {doc_id}: has no segments (a partial ingest?)" for (doc_id,) in empty]
+    return out
+
+
+def _codings(db) -> list[str]:
+    out = []
+    rows = db.query('SELECT c.id, c.document_id, c.start, c."end", c.snippet, d.text AS doc '
+                    "FROM codings c JOIN documents d ON d.id = c.document_id")
+    for row in rows:
+        if row["doc"][row["start"]:row["end"]] != row["snippet"]:
+            out.append(f"coding {row['id']} of document {row['document_id']}: the text at "
+                       f"{row['start']}-{row['end']} is no longer its snippet {row['snippet'][:40]!r}")
+    return out
+
+
+ORPHAN_QUERIES = {
+    "coding of a missing document": "SELECT id FROM codings WHERE document_id NOT IN (SELECT id FROM documents)",
+    "coding with a missing code": "SELECT id FROM codings WHERE code_id NOT IN (SELECT id FROM codes)",
+    "suggestion of a missing segment": "SELECT id FROM suggestions WHERE segment_id IS NOT NULL "
+                                       "AND segment_id NOT IN (SELECT id FROM segments)",
+    "memo on a missing document": "SELECT id FROM memos WHERE document_id IS NOT NULL "
+                                  "AND document_id NOT IN (SELECT id FROM documents)",
+    "embedding of a missing segment": "SELECT segment_id FROM segment_embeddings "
+                                      "WHERE segment_id NOT IN (SELECT id FROM segments)",
+}
+
+
+def _orphans(db) -> list[str]:
+    out = []
+    tables = set(db.table_names())
+    for what, sql in ORPHAN_QUERIES.items():
+        table = sql.split(" FROM ")[1].split()[0]
+        if table in tables:
+            out += [f"{what}: {table} row {rowid}" for (rowid,) in db.execute(sql).fetchall()]
+    return out
+
+
+def repair_search_index(db) -> None:
+    """Rebuild the full-text index from the segments table."""
+    from workbench.store.database import writing
+
+    with writing(db):
+        db.execute("INSERT INTO segments_fts(segments_fts) VALUES ('rebuild')")
+
+
+def backup_project(db, destination: str | os.PathLike, overwrite: bool = False) -> dict[str, Any]:
+    """Copy the project with SQLite's online backup (safe while others write); written beside, then renamed."""
+    target = Path(destination)
+    if target.exists() and not overwrite:
+        raise ProjectError(f"{target} already exists", hint="choose another file or pass --overwrite")
+    if target.resolve() == Path(db.conn.execute("PRAGMA database_list").fetchone()[2]).resolve():
+        raise ProjectError(f"{target} is the project itself", hint="write the backup to another file")
+    partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)
+    try:
+        copy = sqlite3.connect(str(partial))
+        try:
+            db.conn.backup(copy, pages=1024)
+            copy.execute("PRAGMA journal_mode = DELETE")
+            verdict = copy.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            copy.close()
+        if verdict != "ok":
+            raise ProjectError(f"the backup failed its integrity check ({verdict})",
+                               hint="run `workbench check` on the project first")
+        os.replace(partial, target)
+    except (OSError, sqlite3.Error) as exc:
+        partial.unlink(missing_ok=True)
+        raise ProjectError(f"cannot write the backup to {target}: {exc}",
+                           hint="check the folder exists, is writable and has free space") from exc
+    finally:
+        partial.unlink(missing_ok=True)
+    return {"backup": str(target), "bytes": target.stat().st_size}
