@@ -1,0 +1,115 @@
+"""Kill -9 at random points of ingest, autocode and accept: the store stays whole and a re-run finishes the work."""
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+import synthetic
+
+pytestmark = pytest.mark.slow
+DOCUMENTS = 400
+WORKBENCH = [sys.executable, "-c", "from workbench.cli import main; main()"]
+
+
+def run(db, *args, check=True):
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    return subprocess.run([*WORKBENCH, "--db", str(db), *args], capture_output=True, text=True, check=check, env=env)
+
+
+def killed_at(db, delay, *args):
+    """Start a command, SIGKILL it after `delay` seconds; True when it was still running."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.Popen([*WORKBENCH, "--db", str(db), *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=env)
+    time.sleep(delay)
+    alive = proc.poll() is None
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    return alive
+
+
+def assert_whole(db):
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT count(*) FROM documents WHERE id NOT IN "
+                            "(SELECT document_id FROM segments)").fetchone()[0] == 0
+        by_doc = conn.execute("SELECT d.id, d.text, s.start, s.\"end\", s.text FROM documents d "
+                              "JOIN segments s ON s.document_id = d.id").fetchall()
+        assert all(text[a:b] == seg for _, text, a, b, seg in by_doc)
+    finally:
+        conn.close()
+    from workbench.project import Project
+
+    with Project(db, create=False) as project:
+        report = project.check()
+        assert report["ok"], report
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("corpus")
+    manifest = synthetic.write_corpus(folder / "sources", documents=DOCUMENTS, seed=3, words=(1500, 2500))
+    manifest.rename(folder / "manifest.csv")
+    return folder
+
+
+def test_ingest_killed_at_random_points_then_rerun_completes(corpus, tmp_path):
+    db = tmp_path / "p.db"
+    rng = random.Random(11)
+    interrupted = 0
+    for _ in range(4):
+        interrupted += killed_at(db, rng.uniform(1.0, 4.0), "ingest", str(corpus / "sources"),
+                                 "--attributes", str(corpus / "manifest.csv"))
+        if db.exists():
+            assert_whole(db)
+    assert interrupted >= 2, "the kills should land while ingest is running"
+    run(db, "ingest", str(corpus / "sources"), "--attributes", str(corpus / "manifest.csv"))
+    assert_whole(db)
+    conn = sqlite3.connect(db)
+    titles = [r[0] for r in conn.execute("SELECT file_name FROM documents")]
+    assert len(titles) == DOCUMENTS and len(set(titles)) == DOCUMENTS
+    assert conn.execute("SELECT count(DISTINCT document_id) FROM attributes").fetchone()[0] == DOCUMENTS
+
+
+def test_autocode_and_accept_killed_then_rerun_give_the_uninterrupted_result(corpus, tmp_path):
+    reference = tmp_path / "ref.db"
+    run(reference, "ingest", str(corpus / "sources"))
+    run(reference, "codebook", "load", str(ROOT / "codebooks" / "manufacturing_regions.yaml"))
+    run(reference, "coders", "add", "ana")
+    victim = tmp_path / "victim.db"
+    run(reference, "backup", "-o", str(victim))
+    run(reference, "autocode", "--method", "rules")
+    expected = sqlite3.connect(reference).execute(
+        "SELECT document_id, start, \"end\", code_id, source FROM suggestions ORDER BY 1, 2, 3, 4, 5").fetchall()
+    assert len(expected) > 500
+
+    rng = random.Random(5)
+    for _ in range(3):
+        killed_at(victim, rng.uniform(1.0, 3.0), "autocode", "--method", "rules")
+        assert_whole(victim)
+    run(victim, "autocode", "--method", "rules")
+    conn = sqlite3.connect(victim)
+    got = conn.execute("SELECT document_id, start, \"end\", code_id, source FROM suggestions ORDER BY 1, 2, 3, 4, 5")
+    assert got.fetchall() == expected
+
+    for _ in range(3):
+        killed_at(victim, rng.uniform(1.0, 2.5), "accept", "--all", "--coder", "ana")
+        assert_whole(victim)
+    run(victim, "accept", "--all", "--coder", "ana")
+    assert_whole(victim)
+    accepted = conn.execute("SELECT count(*) FROM suggestions WHERE status = 'accepted'").fetchone()[0]
+    codings = conn.execute("SELECT count(*) FROM codings").fetchone()[0]
+    linked = conn.execute("SELECT count(*) FROM suggestions WHERE status = 'accepted' AND coding_id IS NOT NULL")
+    assert accepted == len(expected) and linked.fetchone()[0] == accepted
+    assert codings == conn.execute("SELECT count(DISTINCT document_id || ':' || start || ':' || \"end\" || ':' || code_id) "
+                                   "FROM suggestions").fetchone()[0]
