@@ -71,11 +71,15 @@ def _rows(db, ids) -> list[dict]:
 
 
 def accept(db, ids, coder: str) -> list[int]:
-    """Turn suggestions into codings by `coder` (source = the suggestion's rule or method); all or nothing."""
+    """Turn suggestions into codings by `coder` (source = the suggestion's rule or method); all or nothing.
+
+    Read inside the write transaction, so a suggestion another coder accepted a moment ago is skipped,
+    not coded twice.
+    """
     from workbench.store.codings import code_spans
 
-    rows = _rows(db, ids)
     with writing(db):
+        rows = [r for r in _rows(db, ids) if r["status"] != "accepted"]
         coding_ids = code_spans(db, [(r["document_id"], r["start"], r["end"], r["code_id"], None, r["source"], None)
                                      for r in rows], coder)
         decided = _now()
