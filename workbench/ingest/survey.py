@@ -10,9 +10,9 @@ from __future__ import annotations
 import csv
 import io
 
-from workbench.errors import CorruptFileError, IngestError, NoTextError
+from workbench.errors import CorruptFileError, IngestError, NoTextError, WorkbenchError
 from workbench.ingest._base import Block, ReadOptions, ReadResult
-from workbench.ingest.archive import open_zip
+from workbench.ingest.archive import open_zip, refuse_dtds
 from workbench.ingest.encoding import decode_text
 
 _ID_COLUMNS = ("respondent_id", "respondent", "id", "response_id", "participant", "participant_id")
@@ -40,16 +40,20 @@ def read_table(data: bytes, name: str, options: ReadOptions) -> tuple[list[str],
 def _read_xlsx(data: bytes, name: str, options: ReadOptions):
     import openpyxl
 
-    open_zip(data, name, options.max_archive_bytes, options.max_archive_members)
+    package = open_zip(data, name, options.max_archive_bytes, options.max_archive_members)
+    refuse_dtds(package, name)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for damaged files
-        raise CorruptFileError(f"{name}: not a readable XLSX workbook ({exc.__class__.__name__})") from exc
-    try:
-        sheet = book.worksheets[0]
-        rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
+        try:
+            sheet = book.worksheets[0]
+            rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        finally:
+            book.close()
+    except WorkbenchError:
+        raise
+    except Exception as exc:  # openpyxl raises many types for damaged files, also while reading rows
+        raise CorruptFileError(f"{name}: not a readable XLSX workbook ({exc.__class__.__name__})",
+                               hint="open it in a spreadsheet program, save it again as .xlsx or .csv") from exc
     rows = [r for r in rows if any(c.strip() for c in r)]
     if len(rows) < 2:
         raise NoTextError(f"{name}: no rows below the header")
