@@ -26,3 +26,15 @@ def project(tmp_path):
 
     with Project(tmp_path / "project.db") as p:
         yield p
+
+
+@pytest.fixture(autouse=True)
+def _restore_main_module():
+    """Streamlit's AppTest leaves its script as sys.modules['__main__']; put pytest's back, or processes
+    started with multiprocessing's spawn method would run that script again in each child."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import click
 
-from workbench.cli._common import DOC_TYPES, Group, clock, cli, console, emit_json, project_of
+from workbench.cli._common import (
+    DOC_TYPES,
+    Group,
+    cli,
+    clock,
+    console,
+    emit_json,
+    project_of,
+)
 from workbench.errors import WorkbenchError
 
 
@@ -26,9 +34,19 @@ def init(ctx):
 @click.option("--survey-mode", type=click.Choice(["row", "file"]), default="row", show_default=True,
               help="CSV/XLSX surveys: one document per row or per file.")
 @click.option("--text-column", help="CSV/XLSX column holding the answers (default: detected).")
+@click.option("--pseudonymise", is_flag=True, help="Replace names of people, firms and places before storing anything.")
+@click.option("--pseudonym-map", type=click.Path(exists=True, dir_okay=False),
+              help="CSV term,replacement[,category] that always wins (implies --pseudonymise).")
+@click.option("--pseudonym-terms", type=click.Path(exists=True, dir_okay=False),
+              help="Extra names to replace, one a line (implies --pseudonymise).")
+@click.option("--workers", type=click.IntRange(0), default=0, show_default=True,
+              help="Processes reading files (0: every core for batches of 64 files or more).")
+@click.option("--max-file-mb", type=click.FloatRange(min=0, min_open=True), default=512, show_default=True,
+              help="Refuse files larger than this.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.pass_context
-def ingest(ctx, paths, doc_type, manifest, password, time_limit, survey_mode, text_column, as_json):
+def ingest(ctx, paths, doc_type, manifest, password, time_limit, survey_mode, text_column, pseudonymise,
+           pseudonym_map, pseudonym_terms, workers, max_file_mb, as_json):
     """Ingest files and folders (recursively) into the project."""
     from dataclasses import asdict
 
@@ -37,17 +55,23 @@ def ingest(ctx, paths, doc_type, manifest, password, time_limit, survey_mode, te
     project = project_of(ctx)
     from rich.console import Console
 
+    pseudonymiser = project.pseudonymiser(pseudonym_map, pseudonym_terms) \
+        if pseudonymise or pseudonym_map or pseudonym_terms else None
     out = console()
     with Progress(console=Console(stderr=True), transient=True, disable=as_json) as bar:
         task = bar.add_task("Ingesting", total=None)
         outcomes = project.ingest(paths, doc_type, manifest, password, time_limit, survey_mode, text_column,
-                                  progress=lambda p: bar.update(task, advance=1, description=p[-60:]))
+                                  progress=lambda p: bar.update(task, advance=1, description=p[-60:]),
+                                  pseudonymiser=pseudonymiser, workers=workers, max_file_mb=max_file_mb)
     failed = [o for o in outcomes if o.status == "failed"]
     if as_json:
         emit_json([{k: v for k, v in asdict(o).items() if k != "detail"} for o in outcomes])
     else:
         _print_outcomes(out, outcomes, ctx.obj["debug"])
     ctx.exit(1 if failed else 0)
+
+
+LIST_ALL_UP_TO = 200  # outcomes; above this the table lists only what was not ingested
 
 
 def _print_outcomes(out, outcomes, debug: bool) -> None:
@@ -58,8 +82,9 @@ def _print_outcomes(out, outcomes, debug: bool) -> None:
     from rich.table import Table
 
     table = Table("file", "status", "doc", "type", "segments", "note")
+    listed = outcomes if len(outcomes) <= LIST_ALL_UP_TO else [o for o in outcomes if o.status != "ingested"]
     # Survey rows of one file with the same status share a line.
-    for (path, status), group in groupby(outcomes, key=lambda o: (o.path, o.status)):
+    for (path, status), group in groupby(listed, key=lambda o: (o.path, o.status)):
         group = list(group)
         o = group[0]
         name = base = path.rsplit("/", 1)[-1]
@@ -74,7 +99,10 @@ def _print_outcomes(out, outcomes, debug: bool) -> None:
         table.add_row(escape(name), f"[{style}]{status}[/]" if style else status,
                       "-".join(dict.fromkeys([ids[0], ids[-1]])) if ids else "", o.type or "",
                       str(sum(g.segments for g in group) or ""), escape(note))
-    out.print(table)
+    if listed:
+        out.print(table)
+    if len(listed) < len(outcomes):
+        out.print(f"({len(outcomes) - len(listed)} ingested files not listed; --json lists every file)")
     counts = Counter(o.status for o in outcomes)
     out.print(", ".join(f"{counts[s]} {s}" for s in ("ingested", "duplicate", "skipped", "failed")))
     for o in outcomes:

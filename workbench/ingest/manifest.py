@@ -25,16 +25,31 @@ class ManifestEntry:
 class Manifest:
     path: Path
     entries: list[ManifestEntry]
+    _by_base: dict[Path, dict[Path, ManifestEntry]] = field(default_factory=dict, repr=False, compare=False)
+    _by_name: dict[str, list[ManifestEntry]] | None = field(default=None, repr=False, compare=False)
 
     def lookup(self, source: Path, root: Path | None = None) -> ManifestEntry | None:
         """The entry for a source file: by path relative to the manifest or root, else by name."""
         source = source.resolve()
         for base in filter(None, (self.path.parent.resolve(), root and root.resolve())):
+            found = self._index(base).get(source)
+            if found is not None:
+                return found
+        if self._by_name is None:
+            self._by_name = {}
             for entry in self.entries:
-                if (base / entry.file).resolve() == source:
-                    return entry
-        by_name = [e for e in self.entries if Path(e.file).name == source.name]
+                self._by_name.setdefault(Path(entry.file).name, []).append(entry)
+        by_name = self._by_name.get(source.name, [])
         return by_name[0] if len(by_name) == 1 else None
+
+    def _index(self, base: Path) -> dict[Path, ManifestEntry]:
+        """Resolved path -> entry for entries relative to base, built once per base (the first entry wins)."""
+        if base not in self._by_base:
+            index: dict[Path, ManifestEntry] = {}
+            for entry in self.entries:
+                index.setdefault((base / entry.file).resolve(), entry)
+            self._by_base[base] = index
+        return self._by_base[base]
 
 
 def _entry(row: dict, where: str) -> ManifestEntry:

@@ -10,6 +10,7 @@ import os
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 
 from workbench.errors import (
@@ -26,6 +27,7 @@ from workbench.ingest.segment import build_document
 from workbench.store.documents import find_by_source, insert_document, sha256
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
+PARALLEL_FROM = 64  # files; smaller batches are quicker in one process than starting workers
 
 
 @dataclass
@@ -83,24 +85,56 @@ def ingest_paths(
     options: ReadOptions | None = None,
     progress: Callable[[str], None] | None = None,
     max_bytes: int = MAX_FILE_BYTES,
+    pseudonymiser=None,
+    workers: int = 0,
+    on_outcome: Callable[[IngestOutcome], None] | None = None,
 ) -> list[IngestOutcome]:
-    """Ingest files and folders (recursively); returns one outcome per file or survey row."""
+    """Ingest files and folders (recursively); returns one outcome per file or survey row.
+
+    Files are walked lazily. With workers > 1 (0: every core when the batch has PARALLEL_FROM files or more), files are read and segmented in worker processes
+    while this process stores them in order. With `on_outcome`, outcomes are handed over one by
+    one and not collected, so memory stays flat however large the batch.
+    """
     options = options or ReadOptions()
     exclude = _project_files(db) | ({manifest.path.resolve()} if manifest else set())
     outcomes: list[IngestOutcome] = []
-    for item in list(iter_sources(paths, exclude)):
-        if isinstance(item, IngestOutcome):
-            outcomes.append(item)
+    emit = on_outcome or outcomes.append
+
+    def tasks() -> Iterator[tuple[SourceFile, ManifestEntry | None] | IngestOutcome]:
+        for item in iter_sources(paths, exclude):
+            if isinstance(item, IngestOutcome):
+                yield item
+            elif not item.explicit and not is_supported(item.path):
+                yield IngestOutcome(str(item.path), "skipped", error=f"{item.path.name}: unsupported file type, skipped")
+            else:
+                yield item, manifest.lookup(item.path, item.root) if manifest else None
+
+    queued = tasks()
+    if workers == 0:  # automatic: every core, once the batch is large enough to repay starting workers
+        head = list(islice(queued, PARALLEL_FROM))
+        workers = (os.cpu_count() or 1) if len(head) == PARALLEL_FROM else 1
+        queued = chain(head, queued)
+    if workers > 1 and pseudonymiser is None:
+        from workbench.ingest.parallel import ingest_in_workers
+
+        ingest_in_workers(db, queued, doc_type, options, max_bytes, workers, progress, emit)
+        return outcomes
+    for task in queued:
+        if isinstance(task, IngestOutcome):
+            emit(task)
             continue
+        item, entry = task
         if progress:
             progress(str(item.path))
-        if not item.explicit and not is_supported(item.path):
-            outcomes.append(IngestOutcome(str(item.path), "skipped",
-                                          error=f"{item.path.name}: unsupported file type, skipped"))
-            continue
-        entry = manifest.lookup(item.path, item.root) if manifest else None
-        outcomes.extend(ingest_file(db, item.path, doc_type, entry, options, max_bytes))
+        for outcome in ingest_file(db, item.path, doc_type, entry, options, max_bytes, pseudonymiser):
+            emit(outcome)
     return outcomes
+
+
+def printable_name(name: str) -> str:
+    """A file name as storable, printable text: undecodable bytes become U+FFFD, control characters spaces."""
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return "".join(" " if ch.isspace() or not ch.isprintable() else ch for ch in text)
 
 
 def _project_files(db) -> set[Path]:
@@ -113,18 +147,27 @@ def _project_files(db) -> set[Path]:
 
 
 def ingest_file(db, path: Path, doc_type: str | None = None, entry: ManifestEntry | None = None,
-                options: ReadOptions | None = None, max_bytes: int = MAX_FILE_BYTES) -> list[IngestOutcome]:
-    """Ingest one file; never raises for bad input, returns outcomes instead."""
+                options: ReadOptions | None = None, max_bytes: int = MAX_FILE_BYTES,
+                pseudonymiser=None) -> list[IngestOutcome]:
+    """Ingest one file; never raises for bad input, returns outcomes instead.
+
+    With a pseudonymiser, names are replaced before anything is stored.
+    """
     options = options or ReadOptions()
-    try:
-        return _ingest_file(db, Path(path), doc_type, entry, options, max_bytes)
-    except WorkbenchError as exc:
-        return [IngestOutcome(str(path), "failed", error=exc.message, hint=exc.hint or None)]
-    except Exception as exc:  # a bug in a reader must not stop the batch
-        return [IngestOutcome(str(path), "failed",
-                              error=f"{Path(path).name}: internal error {exc.__class__.__name__}: {exc} "
-                                    "(please report it; run with --debug for the traceback)",
-                              detail=traceback.format_exc())]
+    prepared = prepare_file(Path(path), doc_type, entry, options, max_bytes)
+    if isinstance(prepared, PreparedFile):
+        return store_prepared(db, prepared, doc_type, entry, pseudonymiser)
+    return prepared
+
+
+def failed_outcome(path: Path, exc: Exception) -> IngestOutcome:
+    """The outcome for a file whose reading or storing raised: its message, or an internal-error report."""
+    if isinstance(exc, WorkbenchError):
+        return IngestOutcome(str(path), "failed", error=exc.message, hint=exc.hint or None)
+    return IngestOutcome(str(path), "failed",
+                         error=f"{Path(path).name}: internal error {exc.__class__.__name__}: {exc} "
+                               "(please report it; run with --debug for the traceback)",
+                         detail="".join(traceback.format_exception(exc)))
 
 
 def read_source(path: Path, options: ReadOptions, max_bytes: int) -> tuple[bytes, list[ReadResult]]:
@@ -149,29 +192,62 @@ def read_source(path: Path, options: ReadOptions, max_bytes: int) -> tuple[bytes
     return data, results if isinstance(results, list) else [results]
 
 
-def _ingest_file(db, path, doc_type, entry, options, max_bytes) -> list[IngestOutcome]:
-    data, results = read_source(path, options, max_bytes)
-    source_sha = sha256(data)
-    fmt = format_of(path)
-    existing = find_by_source(db, source_sha, results[0].part if results else "")
-    if existing:
-        return [IngestOutcome(str(path), "duplicate", existing["id"], existing["title"],
-                              error=f"{path.name}: already ingested as document {existing['id']} ({existing['title']})")]
-    if not results:
-        raise NoTextError(f"{path.name}: no text found")
-    outcomes = []
-    for result in results:
-        if find_by_source(db, source_sha, result.part):
-            continue
-        outcomes.append(_store_result(db, path, fmt, source_sha, result, doc_type, entry))
-    return outcomes
+@dataclass
+class PreparedFile:
+    """A file read and segmented, ready to store (made in a worker process when ingest runs in parallel)."""
+
+    path: Path
+    fmt: str
+    source_sha: str
+    items: list[tuple[ReadResult, object]]  # (what the reader found, its built document)
+
+
+def prepare_file(path: Path, doc_type: str | None, entry: ManifestEntry | None, options: ReadOptions,
+                 max_bytes: int) -> PreparedFile | list[IngestOutcome]:
+    """Read and segment one file without touching the store; bad input becomes a failed outcome."""
+    try:
+        data, results = read_source(path, options, max_bytes)
+        if not results:
+            raise NoTextError(f"{path.name}: no text found")
+        fmt = format_of(path)
+        items = [(result, build_result(result, fmt, doc_type, entry)) for result in results]
+        return PreparedFile(path, fmt, sha256(data), items)
+    except Exception as exc:  # noqa: BLE001 -- a bug in a reader must not stop the batch either
+        return [failed_outcome(path, exc)]
+
+
+def build_result(result: ReadResult, fmt: str, doc_type: str | None, entry: ManifestEntry | None):
+    """The segmented document for one reader result."""
+    given_type = doc_type or (entry.type if entry else None) or result.doc_type
+    expect_turns = {"interview": True, "focus_group": True, "document": False, "survey": False}.get(given_type or "")
+    return build_document(result.blocks, join_lines=(fmt == "pdf"), expect_turns=expect_turns)
+
+
+def store_prepared(db, prepared: PreparedFile, doc_type: str | None, entry: ManifestEntry | None,
+                   pseudonymiser=None) -> list[IngestOutcome]:
+    """Store a prepared file's documents (each in its own transaction); duplicates are reported, not stored."""
+    path, source_sha = prepared.path, prepared.source_sha
+    try:
+        first_part = prepared.items[0][0].part
+        existing = find_by_source(db, source_sha, first_part)
+        if existing:
+            return [IngestOutcome(str(path), "duplicate", existing["id"], existing["title"],
+                                  error=f"{path.name}: already ingested as document {existing['id']} "
+                                        f"({existing['title']})")]
+        outcomes = []
+        for result, built in prepared.items:
+            if find_by_source(db, source_sha, result.part):
+                continue
+            outcomes.append(_store_result(db, path, prepared.fmt, source_sha, result, doc_type, entry,
+                                          pseudonymiser, built))
+        return outcomes
+    except Exception as exc:  # noqa: BLE001 -- one file's failure never stops the batch
+        return [failed_outcome(path, exc)]
 
 
 def _store_result(db, path: Path, fmt: str, source_sha: str, result: ReadResult,
-                  doc_type: str | None, entry: ManifestEntry | None) -> IngestOutcome:
+                  doc_type: str | None, entry: ManifestEntry | None, pseudonymiser, built) -> IngestOutcome:
     given_type = doc_type or (entry.type if entry else None) or result.doc_type
-    expect_turns = {"interview": True, "focus_group": True, "document": False, "survey": False}.get(given_type or "")
-    built = build_document(result.blocks, join_lines=(fmt == "pdf"), expect_turns=expect_turns)
     if not built.text.strip():
         raise NoTextError(f"{path.name}{' ' + result.part if result.part else ''}: no text found"
                           + (" (" + "; ".join(result.warnings) + ")" if result.warnings else ""))
@@ -180,20 +256,29 @@ def _store_result(db, path: Path, fmt: str, source_sha: str, result: ReadResult,
     else:
         title = (entry.title if entry and entry.title else None) or result.title or path.stem
     warnings = list(result.warnings)
+    attributes = {**(entry.attributes if entry else {}), **result.attributes}
+    if pseudonymiser is not None:
+        from workbench.export.pseudonymise_ingest import pseudonymise_read
+
+        result, title, attributes = pseudonymise_read(pseudonymiser, result, title, attributes, built.speakers)
+        built = build_result(result, fmt, doc_type, entry)
     record = {
-        "title": " ".join(title.split())[:300],
+        "title": " ".join(printable_name(title).split())[:300],
         "type": given_type or built.inferred_type,
         "type_inferred": int(given_type is None),
         "format": fmt,
-        "source_path": str(path.resolve()),
-        "file_name": path.name,
+        "source_path": printable_name(str(path.resolve())),
+        "file_name": printable_name(path.name),
         "source_part": result.part,
         "source_sha256": source_sha,
         "text": built.text,
         "warnings": warnings,
         "metadata": {**result.metadata, "speakers": built.speakers},
     }
-    attributes = {**(entry.attributes if entry else {}), **result.attributes}
     doc_id = insert_document(db, record, built.segments, attributes, result.memos)
+    if pseudonymiser is not None:
+        from workbench.export.pseudonymise_ingest import store_pseudonyms
+
+        store_pseudonyms(db, pseudonymiser)
     return IngestOutcome(str(path), "ingested", doc_id, record["title"], record["type"],
                          len(built.segments), warnings=warnings, part=result.part)

@@ -40,22 +40,21 @@ def insert_document(db, record: dict, segments: list, attributes: dict, memos: l
         "warnings": json.dumps(record.get("warnings", []), ensure_ascii=False),
         "metadata": json.dumps(record.get("metadata", {}), ensure_ascii=False, default=str),
     }
-    with db.atomic():
-        doc_id = db["documents"].insert(row).last_pk
-        db["segments"].insert_all(
-            ({"document_id": doc_id, "ordinal": i, **_segment_row(seg), "text": text[seg.start:seg.end]}
-             for i, seg in enumerate(segments)),
-            batch_size=500,
-        )
+    from workbench.store.database import writing
+
+    columns = ", ".join(f'"{c}"' for c in row)
+    with writing(db):
+        doc_id = db.execute(f"INSERT INTO documents ({columns}) VALUES ({', '.join('?' * len(row))})",
+                            list(row.values())).lastrowid
+        db.conn.executemany(
+            'INSERT INTO segments (document_id, ordinal, start, "end", kind, speaker, time_start, time_end, page, text) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ((doc_id, i, seg.start, seg.end, seg.kind, seg.speaker, seg.time_start, seg.time_end, seg.page,
+              text[seg.start:seg.end]) for i, seg in enumerate(segments)))
         set_attributes(db, doc_id, attributes)
         if memos:
             db["memos"].insert_all({"document_id": doc_id, "source": "import", **asdict(m)} for m in memos)
     return doc_id
-
-
-def _segment_row(seg) -> dict:
-    return {"start": seg.start, "end": seg.end, "kind": seg.kind, "speaker": seg.speaker,
-            "time_start": seg.time_start, "time_end": seg.time_end, "page": seg.page}
 
 
 def resolve_document(db, ref: int | str) -> dict:

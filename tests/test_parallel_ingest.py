@@ -1,0 +1,71 @@
+"""Ingest with worker processes stores exactly what one process stores, in the same order, bad files included."""
+
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+import synthetic
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("batch")
+    manifest = synthetic.write_corpus(folder / "src", documents=40, seed=9, words=(150, 400))
+    manifest.rename(folder / "manifest.csv")
+    (folder / "src" / "broken.docx").write_bytes(b"PK\x03\x04 not really a docx")
+    (folder / "src" / "empty.txt").write_bytes(b"")
+    (folder / "src" / "notes.xyz").write_text("unsupported")
+    return folder
+
+
+def ingest(path, batch, workers):
+    from workbench.project import Project
+
+    seen = []
+    with Project(path) as project:
+        returned = project.ingest([batch / "src"], manifest=batch / "manifest.csv", workers=workers,
+                                  on_outcome=seen.append)
+        rows = list(project.db.query("SELECT d.id, d.title, d.text_sha256, count(s.id) AS segments "
+                                     "FROM documents d JOIN segments s ON s.document_id = d.id GROUP BY d.id ORDER BY d.id"))
+        attributes = list(project.db.query("SELECT * FROM attributes ORDER BY document_id, name"))
+    assert returned == []  # handed to on_outcome, not collected
+    return [(o.path, o.status, o.document_id, o.error) for o in seen], rows, attributes
+
+
+def test_workers_store_the_same_documents_in_the_same_order(tmp_path, batch):
+    one = ingest(tmp_path / "one.db", batch, workers=1)
+    two = ingest(tmp_path / "two.db", batch, workers=2)
+    assert one == two
+    outcomes, rows, _ = two
+    statuses = {path.rsplit("/", 1)[-1]: status for path, status, _, _ in outcomes}
+    assert statuses["broken.docx"] == "failed" and statuses["empty.txt"] == "failed"
+    assert statuses["notes.xyz"] == "skipped"
+    assert sum(s == "ingested" for s in statuses.values()) == 40 == len(rows)
+
+
+def test_a_second_parallel_run_reports_duplicates_and_stores_nothing_new(tmp_path, batch):
+    from workbench.project import Project
+
+    ingest(tmp_path / "p.db", batch, workers=2)
+    with Project(tmp_path / "p.db") as project:
+        outcomes = project.ingest([batch / "src"], workers=2)
+        assert sum(o.status == "duplicate" for o in outcomes) == 40
+        assert len(project.documents()) == 40
+
+
+def test_automatic_workers_stay_in_one_process_for_small_batches(tmp_path, monkeypatch, batch):
+    from workbench.ingest import parallel
+    from workbench.project import Project
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a small batch should not start workers")
+
+    monkeypatch.setattr(parallel, "ingest_in_workers", refuse)
+    with Project(tmp_path / "small.db") as project:
+        outcomes = project.ingest([batch / "src"])  # 43 files: under the automatic threshold
+    assert sum(o.status == "ingested" for o in outcomes) == 40

@@ -1,0 +1,1 @@
+"""Exports: coded excerpts, briefings, REFI-QDA interchange (qdpx/qdc) and pseudonymisation."""

@@ -1,0 +1,28 @@
+"""A briefing as Markdown."""
+
+from __future__ import annotations
+
+from workbench.export.briefing import Briefing, coverage_line
+
+
+def _cell(text) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(briefing: Briefing) -> str:
+    """Headings per theme, a counts table per attribute, quotations as block quotes with their citation."""
+    out = [f"# {briefing.title}", "", f"*{briefing.date}*" + (f" · {briefing.filters}" if briefing.filters else ""), ""]
+    for theme in briefing.themes:
+        out += [f"## {theme.label}", ""]
+        if theme.definition:
+            out += [f"**Definition.** {theme.definition}", ""]
+        out += [coverage_line(theme), ""]
+        for breakdown in theme.breakdowns:
+            out += [f"| {_cell(breakdown.label)} | Documents | Interviews |", "|---|---:|---:|"]
+            out += [f"| {_cell(value)} | {docs} | {interviews} |" for value, docs, interviews in breakdown.rows]
+            out.append("")
+        if theme.quotes:
+            out += ["### Quotations", ""]
+        for quote in theme.quotes:
+            out += [f"> {quote.text}", ">", f"> — *{quote.citation}*", ""]
+    return "\n".join(out).rstrip("\n") + "\n"
