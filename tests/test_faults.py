@@ -113,3 +113,41 @@ def test_autocode_and_accept_killed_then_rerun_give_the_uninterrupted_result(cor
     assert accepted == len(expected) and linked.fetchone()[0] == accepted
     assert codings == conn.execute("SELECT count(DISTINCT document_id || ':' || start || ':' || \"end\" || ':' || code_id) "
                                    "FROM suggestions").fetchone()[0]
+
+
+def test_exports_and_topic_fits_killed_leave_no_partial_file_or_run(corpus, tmp_path):
+    import zipfile
+
+    db = tmp_path / "p.db"
+    run(db, "ingest", str(corpus / "sources"), "--attributes", str(corpus / "manifest.csv"))
+    run(db, "codebook", "load", str(ROOT / "codebooks" / "manufacturing_regions.yaml"))
+    run(db, "coders", "add", "ana")
+    run(db, "autocode", "--method", "rules")
+    run(db, "accept", "--all", "--coder", "ana")
+    rng = random.Random(8)
+    for fmt, args in (("qdpx", ["export", "qdpx"]), ("xlsx", ["export", "excerpts", "--format", "xlsx"])):
+        target = tmp_path / f"out.{fmt}"
+        for _ in range(3):
+            killed_at(db, rng.uniform(1.0, 3.0), *args, "-o", str(target))
+            if target.exists():  # only ever the whole file, renamed into place when complete
+                with zipfile.ZipFile(target) as zf:
+                    assert zf.testzip() is None
+            assert_whole(db)
+        run(db, *args, "-o", str(target))
+        with zipfile.ZipFile(target) as zf:
+            assert zf.testzip() is None
+
+    models = tmp_path / "p.topics"
+    for _ in range(3):
+        killed_at(db, rng.uniform(1.5, 4.0), "topics", "fit", "--name", "k", "--embedder", "tfidf")
+        assert_whole(db)
+        runs = sqlite3.connect(db).execute("SELECT name FROM topic_runs").fetchall()
+        assert runs in ([], [("k",)])
+        if runs:
+            break
+        assert not (models / "k").exists()
+    run(db, "topics", "fit", "--name", "k", "--embedder", "tfidf", "--replace")
+    conn = sqlite3.connect(db)
+    [(run_id,)] = conn.execute("SELECT id FROM topic_runs WHERE name = 'k'").fetchall()
+    assigned = conn.execute("SELECT count(*) FROM segment_topics WHERE run_id = ?", [run_id]).fetchone()[0]
+    assert assigned > 1000 and (models / "k").is_dir()

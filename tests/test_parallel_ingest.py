@@ -69,3 +69,36 @@ def test_automatic_workers_stay_in_one_process_for_small_batches(tmp_path, monke
     with Project(tmp_path / "small.db") as project:
         outcomes = project.ingest([batch / "src"])  # 43 files: under the automatic threshold
     assert sum(o.status == "ingested" for o in outcomes) == 40
+
+
+def test_a_killed_worker_fails_its_files_and_the_batch_goes_on(tmp_path, batch, monkeypatch):
+    from workbench.ingest import parallel
+    from workbench.project import Project
+
+    monkeypatch.setattr(parallel, "prepare_file", prepare_or_die)  # workers get it by name, through pickle
+    with Project(tmp_path / "k.db") as project:
+        outcomes = project.ingest([batch / "src"], workers=2)
+        stored = {d["file_name"] for d in project.documents()}
+        assert project.check()["ok"]
+    failed = {o.path.rsplit("/", 1)[-1] for o in outcomes if o.status == "failed"}
+    assert VICTIM in failed and VICTIM not in stored
+    assert failed & stored == set()
+    assert len(stored) + len(failed) >= 40 and len(stored) >= 40 - 2 * parallel.WINDOW_PER_WORKER
+    message = next(o.error for o in outcomes if o.path.endswith(VICTIM))
+    assert "worker process stopped" in message
+
+
+VICTIM = "int000005.txt"
+
+
+def prepare_or_die(path, *args):
+    """prepare_file, except that a worker process reading VICTIM is killed (as by the OOM killer)."""
+    import multiprocessing
+    import os
+    import signal
+
+    from workbench.ingest.pipeline import prepare_file
+
+    if path.name == VICTIM and multiprocessing.parent_process() is not None:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return prepare_file(path, *args)

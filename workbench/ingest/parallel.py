@@ -34,7 +34,7 @@ def ingest_in_workers(db, tasks: Iterator, doc_type: str | None, options: ReadOp
         try:
             for task in tasks:
                 window.append(task if isinstance(task, IngestOutcome) else
-                              (task, pool.submit(prepare_file, task[0].path, doc_type, task[1], options, max_bytes)))
+                              (task, _submit(pool, task, doc_type, options, max_bytes)))
                 while len(window) > workers * WINDOW_PER_WORKER:
                     _store_next(db, window.popleft(), doc_type, progress, emit)
             while window:
@@ -44,6 +44,20 @@ def ingest_in_workers(db, tasks: Iterator, doc_type: str | None, options: ReadOp
                 if not isinstance(item, IngestOutcome):
                     item[1].cancel()
             raise
+
+
+def _submit(pool, task, doc_type, options, max_bytes):
+    """Hand a file to a worker; once the pool is broken (a worker was killed), prepare it here instead."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    source, entry = task
+    try:
+        return pool.submit(prepare_file, source.path, doc_type, entry, options, max_bytes)
+    except BrokenProcessPool:
+        done: Future = Future()
+        done.set_result(prepare_file(source.path, doc_type, entry, options, max_bytes))
+        return done
 
 
 def _store_next(db, item, doc_type, progress, emit) -> None:
@@ -56,8 +70,14 @@ def _store_next(db, item, doc_type, progress, emit) -> None:
     try:
         prepared = future.result()
     except Exception as exc:  # noqa: BLE001 -- a worker that died (out of memory, killed) fails its file, not the batch
+        from concurrent.futures.process import BrokenProcessPool
+
+        from workbench.errors import IngestError
         from workbench.ingest.pipeline import failed_outcome
 
+        if isinstance(exc, BrokenProcessPool):
+            exc = IngestError(f"{source.path.name}: a worker process stopped while this file was being read "
+                              "(killed, or out of memory)", hint="ingest it again; alone, or with --workers 1")
         prepared = [failed_outcome(source.path, exc)]
     outcomes = store_prepared(db, prepared, doc_type, entry) if isinstance(prepared, PreparedFile) else prepared
     for outcome in outcomes:
