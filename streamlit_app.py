@@ -1,22 +1,37 @@
-"""Streamlit entry point. For now a single page with the project's contents; the full app comes later."""
+"""Streamlit entry point: the password gate, the coder name and navigation; each page is a file in pages/."""
+
+from pathlib import Path
 
 import streamlit as st
 
-from workbench import WorkbenchError
-from workbench.project import Project
+from workbench.ui.session import page_gate, project_path, remember_coder
+
+PAGES = Path(__file__).parent / "pages"
 
 st.set_page_config(page_title="Workbench", layout="wide")
-st.title("Qualitative research workbench")
-db_path = st.sidebar.text_input("Project file", value="workbench.db")
-try:
-    with Project(db_path, create=False) as project:
-        summary = project.summary()
-        columns = st.columns(3)
-        columns[0].metric("Documents", summary["documents"])
-        columns[1].metric("Segments", summary["segments"])
-        columns[2].metric("Words", f"{summary['words']:,}")
-        st.caption(" · ".join(f"{t.replace('_', ' ')}: {n}" for t, n in summary["documents_by_type"].items()))
-        st.dataframe([{k: d[k] for k in ("id", "title", "type", "segment_count", "word_count")}
-                      for d in project.documents()])
-except WorkbenchError as exc:
-    st.error(f"{exc.message}. {exc.hint}")
+page_gate()
+
+with st.sidebar:
+    st.caption(f"Project file: {project_path()}")
+    if st.session_state.get("coder"):  # keep the box filled when pages switch
+        st.session_state["_coder_input"] = st.session_state["coder"]
+    st.text_input("Your coder name", key="_coder_input",
+                  on_change=lambda: remember_coder(st.session_state["_coder_input"]),
+                  help="Asked once; every coding, acceptance and rejection is saved under this name.")
+
+pages = {
+    "Project": [st.Page(PAGES / "project.py", title="Project", default=True),
+                st.Page(PAGES / "import_files.py", title="Import", url_path="import"),
+                st.Page(PAGES / "documents.py", title="Documents")],
+    "Coding": [st.Page(PAGES / "code.py", title="Code"),
+               st.Page(PAGES / "codebook.py", title="Codebook"),
+               st.Page(PAGES / "search.py", title="Search"),
+               st.Page(PAGES / "suggestions.py", title="Suggestions")],
+    "Analysis": [st.Page(PAGES / "topics.py", title="Topics"),
+                 st.Page(PAGES / "compare.py", title="Compare"),
+                 st.Page(PAGES / "agreement.py", title="Agreement"),
+                 st.Page(PAGES / "export.py", title="Export")],
+}
+navigation = st.navigation(pages)
+
+navigation.run()

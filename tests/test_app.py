@@ -1,27 +1,273 @@
-"""The first page of the Streamlit app shows the project's counts, or a clear error."""
+"""The Streamlit app under AppTest: navigation, the project page, the password gate, import and documents."""
 
+from __future__ import annotations
+
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 
+INTERVIEW = """Interviewer: How many welders do you employ?
 
-def test_app_shows_documents_of_the_project(tmp_path, monkeypatch):
+Respondent: Twelve, and most are over fifty. We cannot find apprentices; the college course is too theoretical.
+
+Interviewer: And demand?
+
+Respondent: Orders are weak this year. <script>alert('x')</script> is what I'd write in the margin."""
+
+CODEBOOK = """name: mini
+version: 1
+codes:
+  - id: skills
+    label: Skills
+    description: Talk about skills.
+    patterns:
+      keywords: [welders, apprentices]
+    children:
+      - id: skills_ageing
+        label: Ageing workforce
+        description: Older workers retiring.
+  - id: demand
+    label: Demand
+    description: Orders and demand.
+    patterns:
+      keywords: [orders]
+"""
+
+
+def page(name: str) -> str:
+    return str(ROOT / "pages" / name) if name != "app" else str(ROOT / "streamlit_app.py")
+
+
+def run(name: str, **state) -> AppTest:
+    app = AppTest.from_file(page(name), default_timeout=60)
+    for key, value in state.items():
+        app.session_state[key] = value
+    return app.run()
+
+
+def button(app: AppTest, label: str):
+    """The (first) button or form submit button whose label starts with `label`."""
+    found = [b for b in app.button if b.label.startswith(label)]
+    assert found, f"no button {label!r} among {[b.label for b in app.button]}"
+    return found[0]
+
+
+def html_of(app: AppTest) -> str:
+    return "\n".join(e.proto.body for e in app.get("html"))
+
+
+@pytest.fixture(name="small_project")
+def small_project_fixture(tmp_path, monkeypatch):
+    """A project with two interviews, a small codebook and coder ann; the pages find it through $WORKBENCH_DB."""
     from workbench.project import Project
 
-    (tmp_path / "int.txt").write_text("I: How many welders?\n\nR: Twelve.\n\nI: Ages?\n\nR: Over fifty.")
-    with Project(tmp_path / "workbench.db") as project:
-        project.ingest([tmp_path / "int.txt"])
-    monkeypatch.chdir(tmp_path)
-    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=30).run()
-    assert not app.exception
-    assert app.metric[0].value == "1"
-    table = app.dataframe[0].value
-    assert list(table["title"]) == ["int"] and list(table["type"]) == ["interview"]
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "firm_a.txt").write_text(INTERVIEW)
+    (tmp_path / "sources" / "firm_b.txt").write_text(INTERVIEW.replace("Twelve", "Forty").replace("weak", "strong"))
+    (tmp_path / "mini.yaml").write_text(CODEBOOK)
+    db = tmp_path / "project.db"
+    with Project(db) as project:
+        project.ingest([tmp_path / "sources"])
+        project.load_codebook(tmp_path / "mini.yaml")
+        project.add_coder("ann")
+        project.set_attribute(1, "region", "West Midlands")
+        project.set_attribute(2, "region", "North East")
+    monkeypatch.setenv("WORKBENCH_DB", str(db))
+    monkeypatch.setenv("WORKBENCH_CODER", "ann")
+    monkeypatch.delenv("WORKBENCH_PASSWORD_ENV", raising=False)
+    return db
 
 
-def test_app_without_a_project_says_what_to_do(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=30).run()
+def store(db):
+    from workbench.project import Project
+
+    return Project(db, create=False)
+
+
+def test_navigation_opens_the_project_page_with_counts(small_project):
+    app = run("app")
     assert not app.exception
-    assert "no project at workbench.db" in app.error[0].value
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Documents"] == "2" and metrics["Codes"] == "3" and metrics["Suggestions waiting"] == "0"
+    assert app.text_input(key="_coder_input").label == "Your coder name"
+
+
+def test_project_page_without_a_project_says_what_to_do_and_creates_one(tmp_path, monkeypatch):
+    monkeypatch.delenv("WORKBENCH_DB", raising=False)
+    monkeypatch.chdir(tmp_path)
+    app = run("project.py")
+    assert not app.exception
+    assert "no project at workbench" in app.error[0].value
     assert not (tmp_path / "workbench.db").exists()
+    app.text_input[0].set_value(str(tmp_path / "team.db"))
+    button(app, "Create project").click().run()
+    assert not app.exception and (tmp_path / "team.db").exists()
+    assert app.session_state["db_path"] == str(tmp_path / "team.db")
+    assert {m.label: m.value for m in app.metric}["Documents"] == "0"
+
+
+def test_coder_name_is_asked_once_and_kept(small_project, monkeypatch):
+    monkeypatch.delenv("WORKBENCH_CODER", raising=False)
+    app = run("app")
+    app.text_input(key="_coder_input").set_value("  bo   smith ").run()
+    assert app.session_state["coder"] == "bo smith"
+    app = run("project.py", coder=app.session_state["coder"])
+    assert any("bo smith" in c.value.replace("\\", "") for c in app.main.get("caption"))
+    with store(small_project) as project:  # registered only when the coder first writes
+        assert [c["name"] for c in project.coders()] == ["ann"]
+
+
+def test_password_gate_comes_before_everything(small_project, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_PASSWORD_ENV", "TEAM_PW")
+    monkeypatch.setenv("TEAM_PW", "s3cret")
+    app = run("app")
+    assert not app.metric and len(app.text_input) == 1
+    app.text_input[0].set_value("wrong")
+    button(app, "Enter").click().run()
+    assert not app.metric and "not the team password" in app.error[0].value
+    app.text_input[0].set_value("s3cret")
+    button(app, "Enter").click().run()
+    assert {m.label: m.value for m in app.metric}["Documents"] == "2"
+
+
+def test_import_a_server_folder_with_attributes_and_a_failure(small_project, tmp_path):
+    folder = tmp_path / "more"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("Meeting notes. The LEP wants a skills plan.\n\nNext meeting in May.")
+    (folder / "empty.txt").write_text("")
+    app = run("import_files.py")
+    app.text_input[0].set_value(str(folder))
+    app.text_area[0].set_value("region=Wales\nsector=rail")
+    button(app, "Import").click().run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert sorted(table["status"]) == ["failed", "ingested"]
+    assert "empty" in table[table["status"] == "failed"]["reason"].iloc[0]
+    with store(small_project) as project:
+        new = [d for d in project.documents() if d["title"] == "notes"]
+        assert new and new[0]["attributes"] == {"region": "Wales", "sector": "rail"}
+        assert len(project.documents()) == 3
+
+
+def test_import_bad_attribute_line_is_an_error_and_nothing_is_ingested(small_project, tmp_path):
+    folder = tmp_path / "more"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("Meeting notes.")
+    app = run("import_files.py")
+    app.text_input[0].set_value(str(folder))
+    app.text_area[0].set_value("region Wales")
+    button(app, "Import").click().run()
+    assert not app.exception and "not name=value" in app.error[0].value
+    with store(small_project) as project:
+        assert len(project.documents()) == 2
+
+
+def test_documents_page_shows_codings_escaped_with_memos(small_project):
+    with store(small_project) as project:
+        text = project.document(1)["text"]
+        start = text.index("Orders")
+        project.code(1, start, start + 30, "demand", "ann", memo="<b>bold</b> memo")
+        project.code(1, start + 10, start + 40, "skills", "ann")
+    app = run("documents.py")
+    assert not app.exception
+    body = html_of(app)
+    assert "&lt;/script&gt;" in body and "&lt;sc" in body and "<script" not in body
+    assert 'data-codes="2"' in body  # the overlap is visible
+    assert "&lt;b&gt;bold&lt;/b&gt; memo" in body and "<b>bold" not in body
+    assert "Interviewer" in body and "Respondent" in body
+
+
+def test_serve_binds_localhost_unless_a_team_password_is_set(tmp_path, monkeypatch):
+    from workbench.cli.serve import serve_command
+    from workbench.errors import WorkbenchError
+
+    monkeypatch.setenv("WORKBENCH_PASSWORD_ENV", "LEFT_OVER")
+    argv, env = serve_command(str(tmp_path / "p.db"), port=8611, max_upload_mb=50)
+    flags = dict(zip(argv[5::2], argv[6::2]))
+    assert argv[1:4] == ["-m", "streamlit", "run"] and argv[4].endswith("streamlit_app.py")
+    assert flags["--server.address"] == "127.0.0.1" and flags["--server.port"] == "8611"
+    assert flags["--server.maxUploadSize"] == "50"
+    assert env["WORKBENCH_DB"] == str((tmp_path / "p.db").resolve()) and "WORKBENCH_PASSWORD_ENV" not in env
+
+    monkeypatch.setenv("TEAM_PW", "s3cret")
+    argv, env = serve_command(str(tmp_path / "p.db"), password_env="TEAM_PW")
+    assert dict(zip(argv[5::2], argv[6::2]))["--server.address"] == "0.0.0.0"
+    assert env["WORKBENCH_PASSWORD_ENV"] == "TEAM_PW"
+
+    monkeypatch.delenv("TEAM_PW")
+    with pytest.raises(WorkbenchError, match="TEAM_PW is empty"):
+        serve_command(str(tmp_path / "p.db"), password_env="TEAM_PW")
+    with pytest.raises(WorkbenchError, match="port"):
+        serve_command(str(tmp_path / "p.db"), port=0)
+
+
+def test_serve_command_line(tmp_path):
+    from click.testing import CliRunner
+
+    from workbench.cli import cli
+
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "p.db"), "serve", "--print-command", "--port", "8622"])
+    assert result.exit_code == 0 and "--server.port 8622" in result.output and "127.0.0.1" in result.output
+    result = CliRunner().invoke(cli, ["serve", "--password-env", "SURELY_NOT_SET_PW"])
+    assert result.exit_code == 1 and "Error: the environment variable SURELY_NOT_SET_PW" in result.output
+
+
+def test_password_from_streamlit_secrets(small_project):
+    app = AppTest.from_file(page("project.py"), default_timeout=60)
+    app.secrets["password"] = "from-secrets"
+    app.run()
+    assert not app.metric and app.text_input[0].label == "Team password"
+    app.text_input[0].set_value("from-secrets")
+    button(app, "Enter").click().run()
+    assert {m.label: m.value for m in app.metric}["Documents"] == "2"
+
+
+def test_two_coders_in_two_sessions_do_not_overwrite_each_other(small_project, monkeypatch):
+    monkeypatch.delenv("WORKBENCH_CODER")
+    sessions = [run("code.py", coder=name, turn_1=1) for name in ("ann", "bo")]
+    for app, code in zip(sessions, ("skills", "demand")):
+        app.multiselect(key="chosen_codes").set_value([code])
+    for app in sessions:
+        button(app, "Apply codes").click().run()
+        assert not app.exception
+    with store(small_project) as project:
+        assert sorted((c["coder"], c["code_id"]) for c in project.codings()) == [("ann", "skills"), ("bo", "demand")]
+    sessions[0].run()  # ann's page re-reads the project and shows bo's coding too
+    assert "Demand" in " ".join(t.value for t in sessions[0].text)
+
+
+def test_app_support_helpers_for_tables_and_turns():
+    from workbench.app_support import (
+        attribute_changes,
+        code_paths,
+        document_table,
+        filter_documents,
+        matching_codes,
+        next_uncoded,
+        parse_attributes,
+    )
+    from workbench.errors import InvalidValueError
+
+    docs = [{"id": 1, "title": "Firm A", "type": "interview", "attributes": {"region": "Wales"}},
+            {"id": 2, "title": "Notes", "type": "notes", "attributes": {"region": "Tees", "size": 10}}]
+    rows, names = document_table(docs)
+    assert names == ["region", "size"] and rows[0]["size"] == "" and rows[1]["size"] == "10"
+    edited = [dict(rows[0], region="North Wales"), dict(rows[1], size=" ")]
+    assert attribute_changes(rows, edited, names) == [(1, "region", "North Wales"), (2, "size", None)]
+    assert [d["id"] for d in filter_documents(docs, "firm")] == [1]
+    assert [d["id"] for d in filter_documents(docs, attributes={"region": "Tees"})] == [2]
+    assert [d["id"] for d in filter_documents(docs, doc_type="interview")] == [1]
+    assert parse_attributes("region = West Midlands\n\nsize=small") == {"region": "West Midlands", "size": "small"}
+    with pytest.raises(InvalidValueError, match="line 2"):
+        parse_attributes("a=b\nno equals sign")
+    codes = [{"id": "skills", "label": "Skills", "parent_id": None, "description": "training"},
+             {"id": "skills_age", "label": "Ageing", "parent_id": "skills", "description": "retirements"}]
+    assert code_paths(codes)["skills_age"] == "Skills › Ageing"
+    assert matching_codes(codes, "retire") == ["skills_age"] and matching_codes(codes, "") == ["skills", "skills_age"]
+    segments = [{"id": 10, "start": 0, "end": 10, "speaker": "I"}, {"id": 11, "start": 11, "end": 30, "speaker": "R"},
+                {"id": 12, "start": 31, "end": 40, "speaker": "I"}, {"id": 13, "start": 41, "end": 60, "speaker": "R"}]
+    coded = [{"start": 12, "end": 20}]
+    assert next_uncoded(segments, coded, 0, skip_speakers=["I"]) == 3
+    assert next_uncoded(segments, coded, 0) == 2
+    assert next_uncoded(segments, coded, 3) is None

@@ -51,7 +51,6 @@ def test_markdown_has_headings_a_table_and_block_quotes(coded, tmp_path):
     text = (tmp_path / "b.md").read_text()
     assert text.startswith("# Briefing: project\n")
     assert "## Demand" in text and "| Region | Documents | Interviews |" in text and "| Wales | 1 | 0 |" in text
-    assert "> Our buyers give no signal <b>at all</b>." in text
     assert "> — *SME owner 1, SME supplier, Wales, focus group 2025-05*" in text
 
 
@@ -65,6 +64,14 @@ def test_html_escapes_document_text(coded, tmp_path):
     tree = lxml_html.fromstring(html)
     assert [h.text for h in tree.iter("h2")] == ["Demand"]
     assert tree.xpath("count(//table//tr)") == 3 + 3  # region and firm type tables, header + rows
+
+
+def test_markdown_keeps_document_html_inert(coded, tmp_path):
+    coded.export_briefing(tmp_path / "b.md", "md", codes=["demand"])
+    text = (tmp_path / "b.md").read_text()
+    assert "&lt;b&gt;at all&lt;/b&gt;" in text and "<b>" not in text
+    assert all(line.startswith("> ") or line == ">" for line in text.split("### Quotations", 1)[1].strip().splitlines()
+               if line and not line.startswith("#"))
 
 
 def test_docx_uses_real_headings_tables_and_quote_style(coded, tmp_path):

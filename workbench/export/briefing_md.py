@@ -5,17 +5,22 @@ from __future__ import annotations
 from workbench.export.briefing import Briefing, coverage_line
 
 
+def _text(text) -> str:
+    """Document text made inert: HTML a Markdown viewer would render becomes entities."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _cell(text) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return _text(text).replace("|", "\\|").replace("\n", " ")
 
 
 def render_markdown(briefing: Briefing) -> str:
     """Headings per theme, a counts table per attribute, quotations as block quotes with their citation."""
     out = [f"# {briefing.title}", "", f"*{briefing.date}*" + (f" · {briefing.filters}" if briefing.filters else ""), ""]
     for theme in briefing.themes:
-        out += [f"## {theme.label}", ""]
+        out += [f"## {_text(theme.label)}", ""]
         if theme.definition:
-            out += [f"**Definition.** {theme.definition}", ""]
+            out += [f"**Definition.** {_text(theme.definition)}", ""]
         out += [coverage_line(theme), ""]
         for breakdown in theme.breakdowns:
             out += [f"| {_cell(breakdown.label)} | Documents | Interviews |", "|---|---:|---:|"]
@@ -24,5 +29,6 @@ def render_markdown(briefing: Briefing) -> str:
         if theme.quotes:
             out += ["### Quotations", ""]
         for quote in theme.quotes:
-            out += [f"> {quote.text}", ">", f"> — *{quote.citation}*", ""]
+            body = _text(quote.text).replace("\n", "\n> ")
+            out += [f"> {body}", ">", f"> — *{_text(quote.citation)}*", ""]
     return "\n".join(out).rstrip("\n") + "\n"

@@ -1,0 +1,74 @@
+"""Agreement page: two coders' percent agreement, kappa and alpha per code, and their disagreements resolved one by one."""
+
+import streamlit as st
+
+from workbench.app_support import code_paths, disagreement_label
+from workbench.render import excerpt_html
+from workbench.ui.session import guarded, open_project, page_gate, require_coder
+
+page_gate()
+st.title("Agreement")
+
+
+def fmt(value):
+    return "–" if value is None else f"{value:.2f}"
+
+
+with open_project() as project:
+    coders = [c["name"] for c in project.coders()]
+    if len(coders) < 2:
+        st.info("Agreement needs two coders: code the same documents under two coder names.")
+        st.stop()
+    paths = code_paths(project.codes())
+    row = st.columns(3)
+    coder_a = row[0].selectbox("Coder A", coders, key="agree_a")
+    coder_b = row[1].selectbox("Coder B", [c for c in coders if c != coder_a], key="agree_b")
+    unit = row[2].radio("Unit", ["segment", "character"], horizontal=True, key="agree_unit")
+    result = None
+    with guarded():
+        result = project.agreement(coder_a, coder_b, unit)
+    if not result:
+        st.stop()
+    overall = result["overall"]
+    metrics = st.columns(4)
+    metrics[0].metric("Percent agreement", fmt(overall["percent_agreement"]))
+    metrics[1].metric("Cohen's kappa", fmt(overall["kappa"]))
+    metrics[2].metric("Krippendorff's alpha", fmt(overall["alpha"]))
+    metrics[3].metric("Disagreements", overall["disagreements"])
+    st.caption(f"Over {len(result['documents'])} documents both coded, {result['units']} {unit}s.")
+    st.dataframe([{"code": paths.get(c["code"], c["code"]), "percent agreement": c["percent_agreement"],
+                   "kappa": c["kappa"], "alpha": c["alpha"], f"{coder_a}": c["coded_by_a"], f"{coder_b}": c["coded_by_b"],
+                   "both": c["coded_by_both"], "disagreements": c["disagreements"]} for c in result["codes"]],
+                 hide_index=True)
+
+    items = result["disagreements"]
+    st.subheader(f"Disagreements ({len(items)})")
+    if not items:
+        st.success("The two coders agree everywhere.")
+        st.stop()
+    key = f"disagreement_{coder_a}_{coder_b}_{unit}"
+    index = min(st.session_state.get(key, 0), len(items) - 1)
+    item = items[index]
+    nav = st.columns([1, 1, 3])
+    if nav[0].button("◀ Previous", disabled=index == 0):
+        st.session_state[key] = index - 1
+        st.rerun()
+    if nav[1].button("Next ▶", disabled=index >= len(items) - 1):
+        st.session_state[key] = index + 1
+        st.rerun()
+    nav[2].caption(f"{index + 1} of {len(items)}")
+    st.html(excerpt_html(item["text"], item["document"], disagreement_label(item, paths)))
+    resolve = st.columns(2)
+    if resolve[0].button(f"Add the code for {item['not_coded_by']}", key="resolve_add") and require_coder(project):
+        with guarded():
+            project.code(item["document_id"], item["start"], item["end"], item["code"], item["not_coded_by"],
+                         memo="resolved in agreement review")
+            st.rerun()
+    if resolve[1].button(f"Remove {item['coded_by']}'s coding", key="resolve_remove") and require_coder(project):
+        with guarded():
+            ids = [c["id"] for c in project.codings(code=item["code"], coder=item["coded_by"],
+                                                     document=item["document_id"])
+                   if c["start"] < item["end"] and c["end"] > item["start"]]
+            for coding_id in ids:
+                project.uncode(coding_id)
+            st.rerun()

@@ -1,0 +1,78 @@
+"""Documents page: a filterable table with attributes edited in place, and one document read with its codings."""
+
+import streamlit as st
+
+from workbench.app_support import attribute_changes, document_table, filter_documents
+from workbench.render import document_html, legend_html, memos_html
+from workbench.store.documents import DOCUMENT_TYPES
+from workbench.ui.session import guarded, open_project, page_gate
+
+page_gate()
+st.title("Documents")
+
+with open_project() as project:
+    documents = project.documents()
+    if not documents:
+        st.info("No documents yet: bring some in on the Import page.")
+        st.stop()
+    left, middle, right = st.columns([2, 1, 2])
+    text = left.text_input("Filter by title or file name")
+    doc_type = middle.selectbox("Type", ["(all)", *DOCUMENT_TYPES])
+    names = sorted({n for d in documents for n in d.get("attributes") or {}})
+    attr_filter = {}
+    if names:
+        a_name, a_value = right.columns(2)
+        name = a_name.selectbox("Attribute", ["(any)", *names])
+        if name != "(any)":
+            values = sorted({str(d["attributes"][name]) for d in documents if name in (d.get("attributes") or {})})
+            attr_filter = {name: a_value.selectbox("Value", values)}
+    shown = filter_documents(documents, text, None if doc_type == "(all)" else doc_type, attr_filter)
+    rows, names = document_table(shown)
+    st.caption(f"{len(shown)} of {len(documents)} documents. Edit attribute cells, then save.")
+    edited = st.data_editor(rows, hide_index=True, key="documents_table",
+                            disabled=["id", "title", "type", "segments", "words"])
+    if st.button("Save attribute changes"):
+        changes = attribute_changes(rows, edited, names)
+        with guarded():
+            for doc_id, name, value in changes:
+                if value is None:
+                    project.delete_attribute(doc_id, name)
+                else:
+                    project.set_attribute(doc_id, name, value)
+            st.success(f"Saved {len(changes)} attribute changes.")
+
+    st.divider()
+    titles = {d["id"]: f"{d['id']}: {d['title']}" for d in shown}
+    if not titles:
+        st.stop()
+    doc_id = st.selectbox("Open a document", list(titles), format_func=titles.get, key="open_document")
+    with guarded():
+        document = project.document(doc_id)
+        segments = project.segments(doc_id)
+        codings = project.codings(document=doc_id)
+        coders = sorted({c["coder"] for c in codings})
+        chosen = st.multiselect("Show codings of", coders, default=coders) if coders else []
+        codings = [c for c in codings if c["coder"] in chosen]
+        codes = project.codes()
+        meta = " · ".join(f"{k}: {v}" for k, v in document["attributes"].items())
+        st.caption(f"{document['type'].replace('_', ' ')} · {document['word_count']:,} words · "
+                   f"{len(segments)} segments · {len(codings)} codings")
+        if meta:
+            st.text(meta)
+        for warning in document["warnings"]:
+            st.warning(warning)
+        used = {c["code_id"] for c in codings}
+        text_column, memo_column = st.columns([3, 1])
+        with text_column:
+            if used:
+                st.html(legend_html([c for c in codes if c["id"] in used]))
+            st.html(document_html(segments, codings, codes))
+        with memo_column:
+            st.subheader("Memos")
+            memos = project.memos(document=doc_id)
+            coding_memos = [{"author": c["coder"], "code_id": c["code_label"], "anchor_text": c["snippet"][:80],
+                             "text": c["memo"]} for c in codings if c.get("memo")]
+            if memos or coding_memos:
+                st.html(memos_html([*memos, *coding_memos]))
+            else:
+                st.caption("No memos on this document.")

@@ -1,0 +1,52 @@
+"""Export page: choose a code, filters and pseudonymisation; preview the excerpts; download CSV, XLSX,
+a Markdown/DOCX/HTML briefing, or the project as REFI-QDA .qdpx/.qdc."""
+
+from functools import partial
+
+import streamlit as st
+
+from workbench.app_support import EXPORTS, code_paths, export_bytes, parse_attributes
+from workbench.store.documents import DOCUMENT_TYPES
+from workbench.ui.session import guarded, open_project, page_gate, project_path
+
+page_gate()
+st.title("Export")
+
+with open_project() as project:
+    codes = project.codes()
+    paths = code_paths(codes)
+    coders = [c["name"] for c in project.coders()]
+    with st.form("export_filters"):
+        row = st.columns(3)
+        code = row[0].selectbox("Code (with its sub-codes)", ["(all)", *[c["id"] for c in codes]],
+                                format_func=lambda i: "all codes" if i == "(all)" else paths[i], key="export_code")
+        coder = row[1].selectbox("Coder", ["(all)", *coders], key="export_coder")
+        doc_type = row[2].selectbox("Document type", ["(all)", *DOCUMENT_TYPES], key="export_type")
+        row = st.columns(3)
+        attributes = row[0].text_area("Only documents with (name=value a line)", height=68, key="export_attributes")
+        speaker = row[1].text_input("Speaker", key="export_speaker")
+        max_quotes = row[2].number_input("Quotations per theme (briefing)", 1, 50, 5, key="export_quotes")
+        pseudonymise = st.checkbox("Pseudonymise people, firms and places (speakers, name-like attributes and names "
+                                   "the language model finds)", key="export_pseudonymise")
+        st.form_submit_button("Preview")
+    options = None
+    with guarded():
+        options = {"code": None if code == "(all)" else code, "coder": None if coder == "(all)" else coder,
+                   "doc_type": None if doc_type == "(all)" else doc_type,
+                   "attributes": parse_attributes(attributes) or None, "speaker": speaker.strip() or None}
+        frame = project.excerpt_table(options["code"], True, options["coder"], options["doc_type"],
+                                      options["attributes"], options["speaker"],
+                                      project.pseudonymiser() if pseudonymise else None)
+        st.caption(f"{len(frame)} excerpts" + (" (pseudonymised)" if pseudonymise else ""))
+        st.dataframe(frame.head(200), hide_index=True, key="export_preview")
+    if options is None:
+        st.stop()
+    st.subheader("Download")
+    columns = st.columns(4)
+    for i, (name, mime) in enumerate(EXPORTS.items()):
+        whole_project = name in ("project.qdpx", "codebook.qdc")
+        data = partial(export_bytes, project_path(), name, **({} if whole_project else
+                                                               {**options, "pseudonymise": pseudonymise,
+                                                                "max_quotes": int(max_quotes)}))
+        columns[i % 4].download_button(f"Download {name}", data, file_name=name, mime=mime, key=f"download_{name}",
+                                       help="The whole project, unfiltered" if whole_project else None)

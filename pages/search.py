@@ -1,0 +1,60 @@
+"""Search page: full-text search with keyword in context and filters; code all or selected results."""
+
+import streamlit as st
+
+from workbench.app_support import code_paths, hits_with_codes, parse_attributes
+from workbench.render import kwic_table_html
+from workbench.store.documents import DOCUMENT_TYPES
+from workbench.ui.session import guarded, open_project, page_gate, require_coder
+
+page_gate()
+st.title("Search")
+
+with open_project() as project:
+    codes = project.codes()
+    paths = code_paths(codes)
+    with st.form("search"):
+        query = st.text_input("Search", placeholder='welders, "supply chain", reshor*, skills AND apprentice*')
+        left, middle, right = st.columns(3)
+        doc_type = left.selectbox("Type", ["(all)", *DOCUMENT_TYPES])
+        speaker = middle.text_input("Speaker")
+        code = right.selectbox("Only where coded with", ["(any)", *[c["id"] for c in codes]],
+                               format_func=lambda i: paths.get(i, i))
+        attributes = st.text_area("Attributes (name=value a line)", height=68)
+        limit = st.slider("At most", 10, 500, 100, step=10)
+        submitted = st.form_submit_button("Search")
+    if submitted:
+        st.session_state["search_args"] = {"query": query, "doc_type": doc_type, "speaker": speaker, "code": code,
+                                           "attributes": attributes, "limit": limit}
+    args = st.session_state.get("search_args")
+    if not args or not args["query"].strip():
+        st.caption("FTS5 syntax: quote phrases, use AND, OR, NOT and prefix*.")
+        st.stop()
+    hits = []
+    with guarded():
+        hits = project.search(args["query"], limit=args["limit"],
+                              doc_type=None if args["doc_type"] == "(all)" else args["doc_type"],
+                              speaker=args["speaker"].strip() or None,
+                              attributes=parse_attributes(args["attributes"]) or None)
+        if args["code"] != "(any)":
+            hits = hits_with_codes(hits, project.codings(code=args["code"], with_subcodes=True))
+    st.caption(f"{len(hits)} results")
+    if not hits:
+        st.stop()
+    st.html(kwic_table_html(hits))
+    table = [{"document": h["title"], "speaker": h.get("speaker") or "", "page": h.get("page"),
+              "context": f"{h['left']}[{h['match']}]{h['right']}"} for h in hits]
+    picked = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="multi-row", key="search_hits")
+    chosen_rows = picked.selection.rows if picked else []
+    target = st.selectbox("Code results with", [c["id"] for c in codes], format_func=paths.get, key="search_code")
+    every, selected = st.columns(2)
+    do_all = every.button(f"Code all {len(hits)} results", disabled=not codes)
+    do_selected = selected.button(f"Code {len(chosen_rows)} selected results", disabled=not (codes and chosen_rows))
+    if do_all or do_selected:
+        coder = require_coder(project)
+        if coder:
+            with guarded():
+                rows = range(len(hits)) if do_all else chosen_rows
+                segment_ids = sorted({hits[i]["segment_id"] for i in rows})
+                project.code_segments(segment_ids, target, coder)
+                st.success(f"Coded {len(segment_ids)} segments with {paths[target]} as {coder}.")

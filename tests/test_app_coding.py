@@ -1,0 +1,194 @@
+"""AppTest of the Code, Codebook, Search and Suggestions pages: each interaction is checked in the store."""
+
+from __future__ import annotations
+
+from tests.test_app import button, html_of, run, small_project_fixture, store  # noqa: F401  (the fixture)
+
+
+def respondent_turn(project, doc=1):
+    return next(s for s in project.segments(doc) if s["speaker"] == "Respondent")
+
+
+def test_code_a_whole_turn_then_undo(small_project):
+    app = run("code.py")
+    assert not app.exception
+    assert "wb-current" in html_of(app)
+    button(app, "Next ▶").click().run()
+    assert app.session_state["turn_1"] == 1
+    app.multiselect(key="chosen_codes").set_value(["skills_ageing", "demand"])
+    button(app, "Apply codes").click().run()
+    assert not app.exception
+    with store(small_project) as project:
+        turn = respondent_turn(project)
+        codings = project.codings(document=1)
+        assert sorted(c["code_id"] for c in codings) == ["demand", "skills_ageing"]
+        assert {(c["start"], c["end"], c["coder"]) for c in codings} == {(turn["start"], turn["end"], "ann")}
+    assert "Ageing workforce" in html_of(app)
+    button(app, "Undo last coding").click().run()
+    with store(small_project) as project:
+        assert project.codings(document=1) == []
+
+
+def test_code_a_sentence_and_a_phrase_with_a_memo(small_project):
+    app = run("code.py", turn_1=1)
+    app.radio(key="select_mode").set_value("a sentence").run()
+    with store(small_project) as project:
+        turn = respondent_turn(project)
+    sentence_box = next(s for s in app.selectbox if s.key and s.key.startswith("sentence_"))
+    sentence_box.set_value(1).run()
+    app.multiselect(key="chosen_codes").set_value(["skills"])
+    app.text_input[-1].set_value("college is the problem")
+    button(app, "Apply codes").click().run()
+    app.radio(key="select_mode").set_value("a phrase").run()
+    next(t for t in app.text_input if t.key and t.key.startswith("phrase_")).set_value("over fifty").run()
+    app.multiselect(key="chosen_codes").set_value(["skills_ageing"])
+    button(app, "Apply codes").click().run()
+    assert not app.exception
+    with store(small_project) as project:
+        by_code = {c["code_id"]: c for c in project.codings(document=1)}
+        assert by_code["skills"]["snippet"] == "We cannot find apprentices; the college course is too theoretical."
+        assert by_code["skills"]["memo"] == "college is the problem"
+        assert by_code["skills_ageing"]["snippet"] == "over fifty"
+        assert turn["start"] < by_code["skills_ageing"]["start"] < turn["end"]
+
+
+def test_phrase_not_in_the_turn_is_an_error_not_a_coding(small_project):
+    app = run("code.py", turn_1=1)
+    app.radio(key="select_mode").set_value("a phrase").run()
+    next(t for t in app.text_input if t.key and t.key.startswith("phrase_")).set_value("not there").run()
+    assert "not in this turn" in app.error[0].value
+    app.multiselect(key="chosen_codes").set_value(["skills"])
+    button(app, "Apply codes").click().run()
+    with store(small_project) as project:
+        assert project.codings(document=1) == []
+
+
+def test_next_uncoded_skips_coded_and_interviewer_turns(small_project):
+    with store(small_project) as project:
+        first = respondent_turn(project)
+        project.code_segment(first["id"], "skills", "ann")
+        turns = project.segments(1)
+    app = run("code.py")
+    button(app, "Next uncoded").click().run()
+    index = app.session_state["turn_1"]
+    assert turns[index]["speaker"] == "Respondent" and turns[index]["id"] != first["id"]
+
+
+def test_accept_and_reject_this_turns_suggestions(small_project):
+    with store(small_project) as project:
+        project.autocode("rules")
+        pending = [s for s in project.suggestions(document=1)]
+        turn_index = next(i for i, s in enumerate(project.segments(1)) if s["id"] == pending[0]["segment_id"])
+    app = run("code.py", turn_1=turn_index)
+    assert "rule" in " ".join(t.value for t in app.text)
+    accept = next(b for b in app.button if b.key == f"accept_{pending[0]['id']}")
+    accept.click().run()
+    assert not app.exception
+    with store(small_project) as project:
+        accepted = project.suggestions(status="accepted")
+        assert [s["id"] for s in accepted] == [pending[0]["id"]] and accepted[0]["decided_by"] == "ann"
+        assert project.codings(document=1)[0]["code_id"] == pending[0]["code_id"]
+
+
+def test_code_page_without_a_coder_reads_but_does_not_write(small_project, monkeypatch):
+    monkeypatch.delenv("WORKBENCH_CODER")
+    app = run("code.py")
+    assert "coder name" in app.warning[0].value
+    assert button(app, "Apply codes").disabled
+
+
+def test_codebook_add_edit_move_merge_delete(small_project):
+    app = run("codebook.py")
+    assert not app.exception
+    assert list(app.dataframe[0].value["id"]) == ["skills", "skills_ageing", "demand"]
+    form_inputs = [t for t in app.text_input if t.label.startswith("Id")]
+    form_inputs[0].set_value("skills_pay")
+    next(t for t in app.text_input if t.label == "Label" and t.value == "").set_value("Pay <and> wages")
+    button(app, "Add code").click().run()
+    with store(small_project) as project:
+        added = {c["id"]: c for c in project.codes()}["skills_pay"]
+        assert added["label"] == "Pay <and> wages" and added["parent_id"] is None
+    app.selectbox(key="codebook_code").set_value("skills_pay").run()
+    app.selectbox(key="move_parent").set_value("skills").run()
+    button(app, "Move").click().run()
+    with store(small_project) as project:
+        assert {c["id"]: c for c in project.codes()}["skills_pay"]["parent_id"] == "skills"
+        project.code(1, 0, 5, "skills_pay", "ann")
+    app.selectbox(key="codebook_code").set_value("skills_pay").run()
+    button(app, "Delete code").click().run()
+    assert "has 1 codings" in app.error[0].value
+    app.selectbox(key="merge_target").set_value("skills_ageing").run()
+    button(app, "Merge").click().run()
+    with store(small_project) as project:
+        ids = [c["id"] for c in project.codes()]
+        assert "skills_pay" not in ids
+        assert [c["code_id"] for c in project.codings(document=1)] == ["skills_ageing"]
+    assert app.get("download_button")
+
+
+def test_codebook_edit_a_definition(small_project):
+    app = run("codebook.py")
+    app.text_area[0].set_value("Anything about skills, <b>training</b> included.")
+    button(app, "Save").click().run()
+    with store(small_project) as project:
+        assert project.codes()[0]["description"] == "Anything about skills, <b>training</b> included."
+    assert "<b>training" not in html_of(app)
+
+
+def test_search_with_filters_and_code_all_results(small_project):
+    app = run("search.py")
+    app.text_input[0].set_value("apprentices")
+    button(app, "Search").click().run()
+    assert not app.exception
+    assert "<mark>apprentices</mark>" in html_of(app)
+    assert len(app.dataframe[0].value) == 2
+    app.text_area[0].set_value("region=North East")
+    button(app, "Search").click().run()
+    assert len(app.dataframe[0].value) == 1
+    app.selectbox(key="search_code").set_value("skills").run()
+    button(app, "Code all 1 results").click().run()
+    with store(small_project) as project:
+        codings = project.codings(code="skills")
+        assert [c["document_id"] for c in codings] == [2] and "apprentices" in codings[0]["snippet"]
+
+
+def test_search_bad_query_is_an_error_with_a_hint(small_project):
+    app = run("search.py")
+    app.text_input[0].set_value('"unbalanced')
+    button(app, "Search").click().run()
+    assert not app.exception and app.error and "Hint" in app.error[0].value
+
+
+def test_suggestions_run_rules_then_accept_all_shown_for_one_code(small_project):
+    app = run("suggestions.py")
+    button(app, "Run").click().run()
+    assert not app.exception
+    with store(small_project) as project:
+        pending = project.suggestions()
+        assert {s["code_id"] for s in pending} == {"skills", "demand"}
+    app.selectbox(key="review_code").set_value("demand").run()
+    demand = [s for s in pending if s["code_id"] == "demand"]
+    button(app, f"Accept all {len(demand)} shown").click().run()
+    assert not app.exception
+    with store(small_project) as project:
+        assert {s["code_id"] for s in project.suggestions()} == {"skills"}
+        coded = project.codings(coder="ann")
+        assert len(coded) == len(demand) and {c["code_id"] for c in coded} == {"demand"}
+    button(app, "Reject all").click().run()
+    with store(small_project) as project:
+        assert project.suggestions() == [] and len(project.suggestions(status="rejected")) == len(pending) - len(demand)
+
+
+def test_suggestions_evaluation_against_a_second_coder(small_project):
+    with store(small_project) as project:
+        project.autocode("rules")
+        project.add_coder("gold")
+        for s in project.suggestions(code="demand"):
+            project.code(s["document_id"], s["start"], s["end"], "demand", "gold")
+    app = run("suggestions.py")
+    app.selectbox[-2].set_value("gold")
+    button(app, "Evaluate").click().run()
+    assert not app.exception
+    per_label = app.dataframe[-2].value
+    row = per_label[per_label["label"] == "demand"].iloc[0]
+    assert row["recall"] == 1.0 and row["precision"] == 1.0
