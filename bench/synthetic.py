@@ -194,8 +194,7 @@ def add_codings(project, codings: int, seed: int = 0, coder: str = "synthetic", 
     rng = random.Random(seed)
     known = {c["id"] for c in project.codes()}
     theme_codes = {theme: [c for c in codes if c in known] or sorted(known) for theme, (codes, _, _) in THEMES.items()}
-    segments = list(project.db.query(
-        "SELECT id, document_id, start, \"end\", text FROM segments WHERE speaker = 'R' ORDER BY id"))
+    segments = project.db.execute("SELECT id FROM segments WHERE speaker = 'R' ORDER BY id").fetchall()
     if not segments or not known:
         return 0
     if coder not in {c["name"] for c in project.coders()}:
@@ -206,7 +205,8 @@ def add_codings(project, codings: int, seed: int = 0, coder: str = "synthetic", 
     attempts = 0
     while made + len(items) < codings and attempts < codings * 20:
         attempts += 1
-        seg = rng.choice(segments)
+        seg = next(project.db.query('SELECT id, document_id, start, "end", text FROM segments WHERE id = ?',
+                                    [rng.choice(segments)[0]]))
         theme = _theme_of(seg["text"])
         code = rng.choice(theme_codes.get(theme) or sorted(known))
         start, end = seg["start"], seg["end"]

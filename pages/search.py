@@ -22,10 +22,11 @@ with open_project() as project:
                                format_func=lambda i: paths.get(i, i))
         attributes = st.text_area("Attributes (name=value a line)", height=68)
         limit = st.slider("At most", 10, 500, 100, step=10)
+        ranked = st.checkbox("Best matches first (slower on large projects; otherwise in document order)")
         submitted = st.form_submit_button("Search")
     if submitted:
         st.session_state["search_args"] = {"query": query, "doc_type": doc_type, "speaker": speaker, "code": code,
-                                           "attributes": attributes, "limit": limit}
+                                           "attributes": attributes, "limit": limit, "ranked": ranked}
     args = st.session_state.get("search_args")
     if not args or not args["query"].strip():
         st.caption("FTS5 syntax: quote phrases, use AND, OR, NOT and prefix*.")
@@ -35,7 +36,8 @@ with open_project() as project:
         hits = project.search(args["query"], limit=args["limit"],
                               doc_type=None if args["doc_type"] == "(all)" else args["doc_type"],
                               speaker=args["speaker"].strip() or None,
-                              attributes=parse_attributes(args["attributes"]) or None)
+                              attributes=parse_attributes(args["attributes"]) or None,
+                              order="relevance" if args.get("ranked") else "document")
         if args["code"] != "(any)":
             hits = hits_with_codes(hits, project.codings(code=args["code"], with_subcodes=True))
     st.caption(f"{len(hits)} results")

@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from workbench.errors import NotFoundError, ProjectError
+from workbench.errors import NotFoundError, ProjectError, SearchQueryError
 from workbench.ingest.segment import Segment
 from workbench.store.attributes import typed_value
 from workbench.store.database import open_database
@@ -82,3 +82,17 @@ def test_document_lookup_by_id_title_and_prefix(project, tmp_path):
         project.document("interview_")
     with pytest.raises(NotFoundError, match="no document"):
         project.document("zzz")
+
+
+def test_search_in_document_order_by_default_or_best_first(project, tmp_path):
+    (tmp_path / "a.txt").write_text("I: Anything else?\n\nR: Welders. Welders. Welders, always welders.")
+    (tmp_path / "b.txt").write_text("I: And now?\n\nR: We hire welders sometimes, and painters, and fitters.")
+    (tmp_path / "c.txt").write_text("I: Hiring?\n\nR: Welders welders welders welders welders welders.")
+    project.ingest([tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.txt"])
+    in_order = [h["title"] for h in project.search("welders")]
+    assert in_order == ["a", "b", "c"]
+    ranked = project.search("welders", order="relevance")
+    assert [h["title"] for h in ranked][-1] == "b"  # one mention in a longer turn ranks last
+    assert [h["score"] for h in ranked] == sorted(h["score"] for h in ranked)
+    with pytest.raises(SearchQueryError, match="unknown order"):
+        project.search("welders", order="random")

@@ -217,9 +217,10 @@ def set_type(ctx, doc, doc_type):
 @click.option("--document", "document", help="Only this document (id or title).")
 @click.option("--where", "where", multiple=True, metavar="NAME=VALUE", help="Attribute filter, repeatable.")
 @click.option("--limit", default=50, show_default=True, help="Most results to show.")
+@click.option("--rank", is_flag=True, help="Best matches first (BM25) instead of document order; slower on large projects.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.pass_context
-def search(ctx, query, doc_type, speaker, document, where, limit, as_json):
+def search(ctx, query, doc_type, speaker, document, where, limit, rank, as_json):
     """Full-text search (FTS5 syntax: "phrase", AND, OR, NOT, prefix*)."""
     from rich.markup import escape
 
@@ -229,7 +230,8 @@ def search(ctx, query, doc_type, speaker, document, where, limit, as_json):
         if not sep:
             raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--where")
         attributes[name.strip()] = value.strip()
-    hits = project_of(ctx).search(query, limit, doc_type, speaker, document, attributes)
+    hits = project_of(ctx).search(query, limit, doc_type, speaker, document, attributes,
+                                  order="relevance" if rank else "document")
     if as_json:
         emit_json(hits)
         return
