@@ -15,13 +15,14 @@ SAMPLE_LIMIT = 20
 
 def check_project(db) -> dict[str, Any]:
     """Every check with its problems (a few examples each); `ok` is True when none found any."""
+    segments, codings = _spans(db)
     checks = {
         "integrity": _integrity(db),
         "foreign_keys": _foreign_keys(db),
         "search_index": _search_index(db),
         "document_text": _document_text(db),
-        "segments": _segments(db),
-        "codings": _codings(db),
+        "segments": segments,
+        "codings": codings,
         "orphans": _orphans(db),
     }
     problems = {name: found for name, found in checks.items() if found}
@@ -57,28 +58,19 @@ def _document_text(db) -> list[str]:
     return out
 
 
-def _segments(db) -> list[str]:
-    out = []
-    rows = db.query('SELECT s.id, s.document_id, s.start, s."end", s.text AS seg, d.text AS doc '
-                    "FROM segments s JOIN documents d ON d.id = s.document_id")
-    for row in rows:
-        if row["doc"][row["start"]:row["end"]] != row["seg"]:
-            out.append(f"segment {row['id']} of document {row['document_id']}: "
-                       f"offsets {row['start']}-{row['end']} do not hold its text")
+def _spans(db) -> tuple[list[str], list[str]]:
+    """Segments whose offsets no longer hold their text, and codings whose snippet moved; one document at a time."""
+    segments, codings = [], []
+    for doc_id, text in db.execute("SELECT id, text FROM documents ORDER BY id"):
+        rows = db.execute('SELECT id, start, "end", text FROM segments WHERE document_id = ?', [doc_id])
+        segments += [f"segment {seg_id} of document {doc_id}: offsets {start}-{end} do not hold its text"
+                     for seg_id, start, end, stored in rows if text[start:end] != stored]
+        rows = db.execute('SELECT id, start, "end", snippet FROM codings WHERE document_id = ?', [doc_id])
+        codings += [f"coding {coding_id} of document {doc_id}: the text at {start}-{end} is no longer its "
+                    f"snippet {snippet[:40]!r}" for coding_id, start, end, snippet in rows if text[start:end] != snippet]
     empty = db.execute("SELECT id FROM documents WHERE id NOT IN (SELECT document_id FROM segments)").fetchall()
-    out += [f"document {doc_id}: has no segments (a partial ingest?)" for (doc_id,) in empty]
-    return out
-
-
-def _codings(db) -> list[str]:
-    out = []
-    rows = db.query('SELECT c.id, c.document_id, c.start, c."end", c.snippet, d.text AS doc '
-                    "FROM codings c JOIN documents d ON d.id = c.document_id")
-    for row in rows:
-        if row["doc"][row["start"]:row["end"]] != row["snippet"]:
-            out.append(f"coding {row['id']} of document {row['document_id']}: the text at "
-                       f"{row['start']}-{row['end']} is no longer its snippet {row['snippet'][:40]!r}")
-    return out
+    segments += [f"document {doc_id}: has no segments (a partial ingest?)" for (doc_id,) in empty]
+    return segments, codings
 
 
 ORPHAN_QUERIES = {
