@@ -187,12 +187,12 @@ def best_of(fn, repeat: int) -> tuple[float, object]:
 
 def rules_benchmark(project, repeat: int = 3) -> dict:
     """suggest_rules (warm pipeline) against the regex baseline over the same segments."""
-    from workbench.autocode.nlp import nlp, pipeline_name
+    from workbench.autocode.nlp import lookup_nlp
     from workbench.autocode.rules import suggest_rules
 
     db = project.db
     started = time.perf_counter()
-    pipeline = nlp()
+    lookup_nlp()  # the pipeline rules use unless a pattern needs the small model
     load_s = time.perf_counter() - started
     texts = [r[0] for r in db.execute("SELECT text FROM segments ORDER BY id")]
     words = sum(len(t.split()) for t in texts)
@@ -209,7 +209,7 @@ def rules_benchmark(project, repeat: int = 3) -> dict:
     suggest_rules(db, include_interviewer=True)
     rules_peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    return {"words": words, "segments": len(texts), "pipeline": pipeline_name(pipeline), "load_s": load_s,
+    return {"words": words, "segments": len(texts), "pipeline": result["pipeline"], "load_s": load_s,
             "rules_s": rules_s, "rules_words_per_s": words / rules_s, "suggestions": result["new"],
             "sent_to_spacy": result["candidates"], "regex_s": regex_s, "regex_words_per_s": words / regex_s,
             "regex_terms": n_terms, "regex_hits": regex_hits, "regex_segments": regex_segments,

@@ -198,3 +198,22 @@ def test_interviewer_speakers(speaker, interviewer, expected):
     from workbench.autocode.scope import is_interviewer
 
     assert is_interviewer(speaker, interviewer) is expected
+
+
+def test_plain_patterns_use_lookup_lemmas_and_part_of_speech_patterns_the_small_model(project, tmp_path):
+    from workbench.autocode.nlp import MODEL_NAMES
+
+    pytest.importorskip(MODEL_NAMES[1], reason="the small English model package is not installed")
+    (tmp_path / "tiny.yaml").write_text(CODEBOOK)
+    (tmp_path / "int01.txt").write_text(TRANSCRIPT)
+    project.load_codebook(tmp_path / "tiny.yaml")
+    project.ingest([tmp_path / "int01.txt"])
+    plain = project.autocode(method="rules")["rules"]
+    assert plain["pipeline"] == "blank English + lookup lemmas"
+    (tmp_path / "pos.yaml").write_text("version: 1\nname: pos\ncodes:\n  - id: demand_verbs\n    label: Complaints\n"
+                                       "    patterns:\n      tokens:\n        - [{LEMMA: complain, POS: VERB}]\n")
+    project.load_codebook(tmp_path / "pos.yaml")
+    result = project.autocode(method="rules", codes=["demand_verbs"])["rules"]
+    assert result["pipeline"].startswith("en_core_web_sm")
+    [hit] = project.suggestions(code="demand_verbs")
+    assert "complain" in hit["reason"] or "complain" in hit["snippet"]

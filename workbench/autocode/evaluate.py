@@ -130,7 +130,7 @@ def evaluate(db, gold_path=None, gold_coder: str | None = None, coder: str | Non
     gold = to_units(segments, gold_spans)
     predicted = to_units(segments, predicted_spans(db, doc_ids, coder, method))
     top = {code: chain[-1] for code, chain in ancestor_chains(db).items()}
-    theme = lambda units: {(u, top.get(c, c)) for u, c in units}  # noqa: E731
+    theme = lambda units: {(u, top.get(c, c)) for u, c in units}
     return {"documents": len(doc_ids), "segments": sum(len(v) for v in segments.values()),
             "split": split, "predicted_by": f"coder {coder}" if coder else f"suggestions ({method or 'all'})",
             "code": scores(gold, predicted), "theme": scores(theme(gold), theme(predicted))}

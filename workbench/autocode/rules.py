@@ -52,6 +52,7 @@ class RuleSet:
     lemma_words: set[str] = field(default_factory=set)
     attrs: set[str] = field(default_factory=set)
     full_lemmas: bool = False
+    needs_model: bool = False  # a token rule needs attributes only the small English model sets
     warnings: list[str] = field(default_factory=list)
 
     def add_trigger(self, options: list[set[str]], flags: int, code_id: str,
@@ -159,6 +160,7 @@ def _add_token_rule(rs: RuleSet, rule: Rule, pattern, lookup: bool) -> bool:
     specs = [{str(k).upper(): v for k, v in spec.items()} for spec in pattern] if isinstance(pattern, list) else []
     attrs = {k for spec in specs if isinstance(spec, dict) for k in spec if k != "OP"}
     if lookup and attrs & MODEL_ATTRS:
+        rs.needs_model = True
         rs.warnings.append(f"{rule.id} uses {', '.join(sorted(attrs & MODEL_ATTRS))}, which only the small English "
                            "model sets; install en_core_web_sm for it to match")
         return False
@@ -394,7 +396,12 @@ def suggest_rules(db, code_ids: list[str] | None = None, document_ids: list[int]
 
     Interviewer and moderator turns are left out unless include_interviewer is set.
     """
-    from workbench.autocode.nlp import nlp, pipeline_name
+    from workbench.autocode.nlp import (
+        is_lookup_pipeline,
+        lookup_nlp,
+        nlp,
+        pipeline_name,
+    )
     from workbench.autocode.scope import interviewer_segment_ids
     from workbench.autocode.suggestions import decided_pairs, save_suggestions
 
@@ -405,9 +412,12 @@ def suggest_rules(db, code_ids: list[str] | None = None, document_ids: list[int]
               "warnings": [], "pipeline": None}
     if not codes or not total:
         return result
-    pipeline = nlp()
-    result["pipeline"] = pipeline_name(pipeline)
-    rs = compile_rules(codes, pipeline)
+    rs = compile_rules(codes, lookup_nlp())
+    if rs.needs_model:  # token patterns on parts of speech, dependencies or entities: the model if installed
+        full = nlp()
+        if not is_lookup_pipeline(full):
+            rs = compile_rules(codes, full)
+    result["pipeline"] = pipeline_name(rs.pipeline)
     result["warnings"] = rs.warnings
     done = decided_pairs(db, ("rules",), [c["id"] for c in codes])
     questions = set() if include_interviewer else interviewer_segment_ids(db, document_ids)

@@ -66,11 +66,14 @@ def suggest_semantic(db, code_ids: list[str] | None = None, document_ids: list[i
     while segments are embedded. Interviewer and moderator turns are left out unless include_interviewer."""
     import numpy as np
 
-    from workbench.autocode.embeddings import MODEL_NAME, embed_texts, segment_embeddings
+    from workbench.autocode.embeddings import (
+        MODEL_NAME,
+        embed_texts,
+        segment_embeddings,
+    )
     from workbench.autocode.rules import scope_codes, segment_batches
-    from workbench.autocode.suggestions import decided_pairs, save_suggestions
-
     from workbench.autocode.scope import interviewer_segment_ids
+    from workbench.autocode.suggestions import decided_pairs, save_suggestions
 
     codes = scope_codes(db, code_ids)
     _, batches = segment_batches(db, document_ids)

@@ -12,7 +12,7 @@ COLUMNS = ("document_id", "segment_id", "start", "end", "code_id", "method", "so
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def save_suggestions(db, rows) -> int:
