@@ -108,3 +108,21 @@ class CodingError(WorkbenchError):
     """A coding cannot be written (bad offsets, unknown code or coder, changed text)."""
 
     hint = "check the document's segments with `workbench segments DOC`"
+
+
+class RefiError(WorkbenchError):
+    """A REFI-QDA file (.qdpx project or .qdc codebook) cannot be read; nothing was imported."""
+
+    hint = "export the project again from the QDA program as a REFI-QDA .qdpx (or the codebook as .qdc)"
+
+
+class ExportError(WorkbenchError):
+    """An export cannot be written (bad format, nothing to export, unwritable file)."""
+
+    hint = "see `workbench export --help`"
+
+
+class TopicError(WorkbenchError):
+    """A topic run cannot be fitted, found or used (no segments, bad filter, unknown run or topic)."""
+
+    hint = "list topic runs with `workbench topics list`"

@@ -32,10 +32,16 @@ class Project:
     # ingest
     def ingest(self, paths, doc_type: str | None = None, manifest: str | os.PathLike | None = None,
                password: str | None = None, time_limit: float = 120.0, survey_mode: str = "row",
-               text_column: str | None = None, progress=None):
-        """Ingest files and folders; returns a list of IngestOutcome."""
+               text_column: str | None = None, progress=None, pseudonymiser=None, workers: int = 0,
+               max_file_mb: float | None = None, on_outcome=None):
+        """Ingest files and folders; returns a list of IngestOutcome.
+
+        pseudonymiser (see `Project.pseudonymiser`): names are replaced before anything is stored.
+        workers: processes that read and segment files (0 = every core for large batches);
+        on_outcome: called with each outcome instead of collecting them (flat memory for huge batches).
+        """
         from workbench.ingest.manifest import load_manifest
-        from workbench.ingest.pipeline import ingest_paths
+        from workbench.ingest.pipeline import MAX_FILE_BYTES, ingest_paths
 
         if doc_type:
             if doc_type not in docs.DOCUMENT_TYPES:
@@ -46,7 +52,9 @@ class Project:
         options = ReadOptions(password=password, time_limit=time_limit,
                               survey_mode=survey_mode, text_column=text_column)
         loaded = load_manifest(manifest) if manifest else None
-        return ingest_paths(self.db, paths, doc_type, loaded, options, progress)
+        max_bytes = int(max_file_mb * 1024 * 1024) if max_file_mb else MAX_FILE_BYTES
+        return ingest_paths(self.db, paths, doc_type, loaded, options, progress, max_bytes,
+                            pseudonymiser=pseudonymiser, workers=workers, on_outcome=on_outcome)
 
     # documents
     def documents(self, doc_type: str | None = None) -> list[dict[str, Any]]:
@@ -315,9 +323,11 @@ class Project:
 
     # search and summary
     def search(self, query: str, limit: int = 50, doc_type: str | None = None, speaker: str | None = None,
-               document: int | str | None = None, attributes: dict[str, str] | None = None) -> list[dict]:
+               document: int | str | None = None, attributes: dict[str, str] | None = None,
+               order: str = "document") -> list[dict]:
+        """Full-text search (FTS5 syntax); hits in document order, or best first with order="relevance"."""
         doc_id = docs.resolve_document(self.db, document)["id"] if document is not None else None
-        return search_segments(self.db, query, limit, doc_type, speaker, doc_id, attributes)
+        return search_segments(self.db, query, limit, doc_type, speaker, doc_id, attributes, order)
 
     def summary(self) -> dict[str, Any]:
         """Counts of documents by type, segments, speakers, words and attributes."""
@@ -330,11 +340,236 @@ class Project:
         return {"project": str(self.path), **totals, "segments": segments, "documents_by_type": by_type,
                 "attributes": attrs, "documents_with_warnings": with_warnings}
 
+    # maintenance
+    def check(self, repair: bool = False) -> dict[str, Any]:
+        """Integrity, foreign keys, search index, offsets and snippets, orphans; repair rebuilds the index."""
+        from workbench.store.maintenance import check_project, repair_search_index
+
+        if repair:
+            repair_search_index(self.db)
+        return check_project(self.db)
+
+    def backup(self, destination: str | os.PathLike, overwrite: bool = False) -> dict[str, Any]:
+        """A consistent copy of the project file, taken while others may be writing."""
+        from workbench.store.maintenance import backup_project
+
+        return backup_project(self.db, destination, overwrite)
+
     # topics (workbench.topics) -- methods for topic runs go below this line
+    def fit_topics(self, name: str | None = None, embedder: str = "minilm", min_topic_size: int = 10,
+                   n_topics: int | None = None, clusterer: str = "auto", filters=None,
+                   include_interviewer: bool = False, reduce_outliers: bool = False, min_words: int = 3,
+                   seed: int = 42, stop_words: list[str] | None = None, replace: bool = False,
+                   progress=None) -> dict[str, Any]:
+        """Fit a topic model over segments and store it as a named run (filters: ["KEY=VALUE", ...] or a dict)."""
+        from workbench.topics._base import FitParams
+        from workbench.topics.fit import fit_topics
+
+        params = FitParams(embedder=embedder, clusterer=clusterer, min_topic_size=min_topic_size, n_topics=n_topics,
+                           reduce_outliers=reduce_outliers, min_words=min_words, seed=seed,
+                           extra_stop_words=list(stop_words or []))
+        return fit_topics(self.db, self.path, name, params, filters, include_interviewer, replace, progress)
+
+    def topic_runs(self) -> list[dict[str, Any]]:
+        """Every stored topic run with its parameters and counts."""
+        from workbench.topics.runs import list_runs
+
+        return list_runs(self.db)
+
+    def topic_run(self, run: str | int) -> dict[str, Any]:
+        """A topic run by name or id, with its topics (words, keywords, size, representative segments)."""
+        from workbench.topics.runs import get_run, run_topics
+
+        found = get_run(self.db, run)
+        return {**found, "topics": run_topics(self.db, found["id"])}
+
+    def topic_assignments(self, run: str | int) -> list[dict[str, Any]]:
+        """The topic (and score) of every segment of a run."""
+        from workbench.topics.runs import assignments, get_run
+
+        return assignments(self.db, get_run(self.db, run)["id"])
+
+    def delete_topic_run(self, run: str | int) -> dict[str, Any]:
+        from workbench.topics.runs import delete_run
+
+        return delete_run(self.db, self.path, run)
+
+    def topics_by_codes(self, run: str | int, coder: str | None = None, min_coverage: float = 0.2) -> dict[str, Any]:
+        """How each topic's segments are coded; topics below min_coverage are themes the codebook misses."""
+        from workbench.topics.compare import topics_by_codes
+        from workbench.topics.runs import get_run
+
+        return topics_by_codes(self.db, get_run(self.db, run), coder, min_coverage)
+
+    def topics_by_attribute(self, run: str | int, name: str) -> dict[str, Any]:
+        """Topics x values of a document attribute, or of the document type with name='type'."""
+        from workbench.topics.compare import topics_by_attribute
+        from workbench.topics.runs import get_run
+
+        return topics_by_attribute(self.db, get_run(self.db, run), name)
+
+    def topics_over_time(self, run: str | int, attribute: str | None = None, freq: str = "year") -> dict[str, Any]:
+        """Topics x periods (year, quarter, month) of a date attribute of the documents."""
+        from workbench.topics.compare import topics_over_time
+        from workbench.topics.runs import get_run
+
+        return topics_over_time(self.db, get_run(self.db, run), attribute, freq)
+
+    def promote_topic(self, run: str | int, topic: int, parent: str | None = None, code_id: str | None = None,
+                      label: str | None = None, examples: int = 3) -> dict[str, Any]:
+        """Turn a topic into a draft code under parent; its segments become suggestions (source topic:RUN:TOPIC)."""
+        from workbench.topics.promote import promote_topic
+        from workbench.topics.runs import get_run
+
+        return promote_topic(self.db, get_run(self.db, run), topic, parent, code_id, label, examples)
+
+    def apply_topics(self, run: str | int, progress=None) -> dict[str, Any]:
+        """Give segments ingested since the run was fitted the topic of the saved model."""
+        from workbench.topics.apply import apply_topics
+        from workbench.topics.runs import get_run
+
+        return apply_topics(self.db, self.path, get_run(self.db, run), progress)
+
+    def topic_figure(self, run: str | int, kind: str = "barchart", by: str = "type", top_n: int = 8):
+        """A plotly figure of a run: barchart, heatmap (by an attribute), time, distance or hierarchy."""
+        from workbench.topics.figures import topic_figure
+        from workbench.topics.runs import get_run
+
+        return topic_figure(self.db, self.path, get_run(self.db, run), kind, by, top_n)
+
+    def topic_coherence(self, run: str | int) -> dict[str, Any]:
+        """NPMI coherence of a run's topic words over the segments it was fitted on."""
+        from workbench.topics.coherence import npmi
+        from workbench.topics.runs import get_run, run_topics
+
+        found = get_run(self.db, run)
+        texts = [r["text"] for r in self.db.query(
+            "SELECT s.text FROM segment_topics t JOIN segments s ON s.id = t.segment_id WHERE t.run_id = ?",
+            [found["id"]])]
+        words = [[w for w, _ in t["words"]] for t in run_topics(self.db, found["id"], with_text=False)
+                 if t["topic"] != -1]
+        return npmi(texts, words)
 
     # exports and REFI-QDA (workbench.export) -- methods for exports and imports go below this line
+    def pseudonymiser(self, mapping: str | os.PathLike | None = None, terms: str | os.PathLike | None = None,
+                      use_model: bool = True, categories=("person", "org", "place")):
+        """A Pseudonymiser primed with a mapping CSV (always wins), a terms list and the project's
+        speaker names and name-like attributes (e.g. interviewer)."""
+        from workbench.export.pseudonymise import (
+            Pseudonymiser,
+            read_mapping,
+            read_terms,
+        )
+
+        pseudonymiser = Pseudonymiser(read_mapping(mapping) if mapping else None,
+                                      read_terms(terms) if terms else None, use_model, categories)
+        for row in self.db.query("SELECT name_sha256, replacement, category FROM pseudonyms ORDER BY rowid"):
+            pseudonymiser.add_known(row["name_sha256"], row["replacement"], row["category"])
+        pseudonymiser.learn_speakers(r["speaker"] for r in self.db.query(
+            "SELECT DISTINCT speaker FROM segments WHERE speaker IS NOT NULL ORDER BY speaker"))
+        for row in self.db.query("SELECT name, value FROM attributes ORDER BY document_id, name"):
+            pseudonymiser.learn_attributes({row["name"]: row["value"]})
+        return pseudonymiser
+
+    def excerpt_table(self, code: str | None = None, with_subcodes: bool = True, coder: str | None = None,
+                      doc_type: str | None = None, attributes: dict[str, str] | None = None,
+                      speaker: str | None = None, pseudonymiser=None):
+        """The excerpt export table (one row per coding, fixed columns, attributes sorted) as a DataFrame."""
+        from workbench.export.excerpts import excerpt_table
+
+        return excerpt_table(self.db, code, with_subcodes, coder, doc_type, attributes, speaker, pseudonymiser)
+
+    def export_excerpts(self, output: str | os.PathLike, fmt: str = "csv", code: str | None = None,
+                        with_subcodes: bool = True, coder: str | None = None, doc_type: str | None = None,
+                        attributes: dict[str, str] | None = None, speaker: str | None = None,
+                        pseudonymiser=None) -> dict[str, Any]:
+        """Write coded excerpts to CSV or XLSX (a summary sheet and one sheet per top-level code)."""
+        from workbench.errors import ExportError
+        from workbench.export.excerpts import to_csv, to_xlsx
+        from workbench.export.refi_common import write_file
+
+        if fmt not in ("csv", "xlsx"):
+            raise ExportError(f"unknown excerpt format {fmt!r}", hint="csv or xlsx")
+        frame = self.excerpt_table(code, with_subcodes, coder, doc_type, attributes, speaker, pseudonymiser)
+        write_file(output, to_csv(frame) if fmt == "csv" else to_xlsx(self.db, frame))
+        return {"path": str(output), "format": fmt, "rows": len(frame),
+                "replacements": pseudonymiser.report() if pseudonymiser is not None else None}
+
+    def briefing(self, codes: list[str] | None = None, max_quotes: int | None = 5, select: str = "longest",
+                 picked: list[int] | None = None, coder: str | None = None, doc_type: str | None = None,
+                 attributes: dict[str, str] | None = None, speaker: str | None = None,
+                 by=("region", "role"), max_quote_chars: int | None = 700, title: str | None = None,
+                 pseudonymiser=None):
+        """The content of a briefing per theme: definition, counts by region/firm type, chosen quotations."""
+        from workbench.export.briefing import build_briefing
+
+        return build_briefing(self.db, codes, max_quotes, select, picked, coder, doc_type, attributes, speaker,
+                              by, max_quote_chars, title or f"Briefing: {self.path.stem}", pseudonymiser)
+
+    def export_briefing(self, output: str | os.PathLike, fmt: str = "md", **options) -> dict[str, Any]:
+        """Write a briefing as Markdown, DOCX or HTML; options are those of `briefing`."""
+        from workbench.errors import ExportError
+        from workbench.export.refi_common import project_time, write_file
+
+        if fmt not in ("md", "docx", "html"):
+            raise ExportError(f"unknown briefing format {fmt!r}", hint="md, docx or html")
+        briefing = self.briefing(**options)
+        if fmt == "md":
+            from workbench.export.briefing_md import render_markdown
+
+            data = render_markdown(briefing).encode("utf-8")
+        elif fmt == "html":
+            from workbench.export.briefing_html import render_html
+
+            data = render_html(briefing).encode("utf-8")
+        else:
+            from workbench.export.briefing_docx import render_docx
+
+            data = render_docx(briefing, project_time(self.db))
+        write_file(output, data)
+        return {"path": str(output), "format": fmt, "themes": [t.code_id for t in briefing.themes],
+                "quotes": sum(len(t.quotes) for t in briefing.themes),
+                "replacements": briefing.replacements if options.get("pseudonymiser") is not None else None}
+
+    def export_qdpx(self, output: str | os.PathLike, name: str | None = None) -> dict[str, Any]:
+        """Write the whole project as a REFI-QDA .qdpx (GUIDs stable across exports of this project)."""
+        from workbench.export.refi_common import write_file
+        from workbench.export.refi_export import export_qdpx
+
+        data = export_qdpx(self.db, name or self.path.stem)
+        write_file(output, data)
+        counts = next(self.db.query("SELECT (SELECT count(*) FROM documents) AS sources, "
+                                    "(SELECT count(*) FROM codes) AS codes, (SELECT count(*) FROM codings) AS codings"))
+        return {"path": str(output), "bytes": len(data), **counts}
+
+    def export_qdc(self, output: str | os.PathLike, name: str | None = None) -> dict[str, Any]:
+        """Write the code tree as a REFI-QDA .qdc codebook."""
+        from workbench.export.refi_common import write_file
+        from workbench.export.refi_export import export_qdc
+
+        data = export_qdc(self.db, name or self.path.stem)
+        write_file(output, data)
+        return {"path": str(output), "bytes": len(data), "codes": len(self.codes())}
+
+    def import_refi(self, path: str | os.PathLike, kind: str = "qdpx") -> dict[str, Any]:
+        """Import a .qdpx project or .qdc codebook from another QDA tool in one transaction; returns a report
+        of what was imported, what was adapted and which codings could not be mapped."""
+        from workbench.export.refi_import import import_refi
+
+        return import_refi(self.db, path, kind)
 
     # app and serving -- methods the app needs go below this line
+    def pending_count(self) -> int:
+        """How many suggestions wait for a decision (the Project page's counter)."""
+        return next(self.db.query("SELECT count(*) AS n FROM suggestions WHERE status = 'pending'"))["n"]
+
+    def code_segments(self, segment_ids: list[int], code_id: str, coder: str, memo: str | None = None) -> list[int]:
+        """Code whole segments with one code in one transaction (all or nothing); returns the coding ids."""
+        from workbench.store.codings import code_spans, segment_span
+
+        spans = [segment_span(self.db, i) for i in segment_ids]
+        items = [(s["document_id"], s["start"], s["end"], code_id, memo, "manual", None) for s in spans]
+        return code_spans(self.db, items, coder) if items else []
 
 
 def open_project(path: str | os.PathLike | None = None, create: bool = True) -> Project:

@@ -177,3 +177,75 @@ def m002_codes_codings_suggestions(db):
         );
         """
     )
+
+
+@migrations()
+def m003_topic_runs(db):
+    """Topic runs: parameters, topics, the topic of each segment, and embeddings of long segments' chunks."""
+    db.executescript(
+        """
+        CREATE TABLE topic_runs (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            embedder TEXT NOT NULL,
+            clusterer TEXT NOT NULL,
+            parameters TEXT NOT NULL DEFAULT '{}',
+            filters TEXT NOT NULL DEFAULT '{}',
+            versions TEXT NOT NULL DEFAULT '{}',
+            segment_count INTEGER NOT NULL,
+            topic_count INTEGER NOT NULL,
+            outlier_count INTEGER NOT NULL,
+            model_path TEXT,
+            seconds REAL
+        );
+
+        CREATE TABLE topics (
+            run_id INTEGER NOT NULL REFERENCES topic_runs(id) ON DELETE CASCADE,
+            topic INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            words TEXT NOT NULL DEFAULT '[]',
+            keywords TEXT NOT NULL DEFAULT '[]',
+            size INTEGER NOT NULL,
+            representative TEXT NOT NULL DEFAULT '[]',
+            PRIMARY KEY (run_id, topic)
+        );
+
+        CREATE TABLE segment_topics (
+            run_id INTEGER NOT NULL REFERENCES topic_runs(id) ON DELETE CASCADE,
+            segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+            topic INTEGER NOT NULL,
+            score REAL,
+            applied INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (run_id, segment_id)
+        );
+        CREATE INDEX segment_topics_topic ON segment_topics(run_id, topic);
+        CREATE INDEX segment_topics_segment ON segment_topics(segment_id);
+
+        CREATE TABLE segment_chunk_embeddings (
+            segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+            chunk INTEGER NOT NULL,
+            model TEXT NOT NULL,
+            text_sha256 TEXT NOT NULL,
+            dim INTEGER NOT NULL,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (segment_id, chunk, model)
+        );
+        """
+    )
+
+
+@migrations()
+def m004_pseudonyms(db):
+    """Pseudonyms given at ingest, keyed by a hash of the name (never the name), so later ingests reuse them."""
+    db.executescript(
+        """
+        CREATE TABLE pseudonyms (
+            name_sha256 TEXT PRIMARY KEY,
+            replacement TEXT NOT NULL,
+            category TEXT NOT NULL,
+            found_by TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        """
+    )

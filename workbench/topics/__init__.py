@@ -1,0 +1,1 @@
+"""Topic models over segments: BERTopic with cached embeddings, stored runs, links to codes and attributes."""
