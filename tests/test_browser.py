@@ -1,7 +1,7 @@
 """End to end in a real browser: upload -> read -> code -> export, with a screenshot of every page.
 
 Starts `streamlit run streamlit_app.py` on a free localhost port against a fresh project and drives
-Debian's chromium through Playwright (never `playwright install`). Screenshots go to
+Debian's chromium through Playwright (Playwright never downloads a browser of its own here). Screenshots go to
 test-artifacts/screenshots/.
 """
 
