@@ -37,6 +37,30 @@ def killed_at(db, delay, *args):
     return alive
 
 
+def killed_when(db, documents: int, *args) -> bool:
+    """Start a command, SIGKILL it as soon as the project holds `documents` documents; True when it was running."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.Popen([*WORKBENCH, "--db", str(db), *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=env)
+    try:
+        while proc.poll() is None:
+            if db.exists():
+                try:
+                    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.1)
+                    count = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+                    conn.close()
+                except sqlite3.Error:
+                    count = 0  # not created or migrated yet
+                if count >= documents:
+                    break
+            time.sleep(0.005)
+        alive = proc.poll() is None
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    return alive
+
+
 def assert_whole(db):
     conn = sqlite3.connect(db)
     try:
@@ -66,13 +90,13 @@ def corpus(tmp_path_factory):
 def test_ingest_killed_at_random_points_then_rerun_completes(corpus, tmp_path):
     db = tmp_path / "p.db"
     rng = random.Random(11)
-    interrupted = 0
+    stored = 0
     for _ in range(4):
-        interrupted += killed_at(db, rng.uniform(1.0, 4.0), "ingest", str(corpus / "sources"),
-                                 "--attributes", str(corpus / "manifest.csv"))
-        if db.exists():
-            assert_whole(db)
-    assert interrupted >= 2, "the kills should land while ingest is running"
+        target = rng.randint(stored + 1, stored + DOCUMENTS // 5)  # a random moment while documents land
+        assert killed_when(db, target, "ingest", str(corpus / "sources"), "--attributes", str(corpus / "manifest.csv"))
+        assert_whole(db)
+        stored = sqlite3.connect(db).execute("SELECT count(*) FROM documents").fetchone()[0]
+        assert target <= stored < DOCUMENTS
     run(db, "ingest", str(corpus / "sources"), "--attributes", str(corpus / "manifest.csv"))
     assert_whole(db)
     conn = sqlite3.connect(db)

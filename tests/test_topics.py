@@ -359,3 +359,13 @@ def test_minilm_hdbscan_splits_long_turns_reuses_cached_embeddings_and_repeats(p
     assert project.db.execute("SELECT count(*) FROM segment_chunk_embeddings").fetchone()[0] == chunks
     strip = [(r["segment_id"], r["topic"]) for r in project.topic_assignments("a")]
     assert strip == [(r["segment_id"], r["topic"]) for r in project.topic_assignments("b")]
+
+
+def test_labels_skip_repeated_and_inflected_words():
+    from workbench.topics.representation import label_of, stop_words
+
+    assert label_of(["welder", "welders", "welding", "apprentices"], ["pay"]) == "welder, apprentices, pay"
+    assert label_of(["supply chain", "supply", "buyers"], []) == "supply chain, buyers"
+    assert label_of([], []) == "(no words)"
+    assert {"yeah", "know", "interviewer"} <= set(stop_words()) and "welding" not in stop_words()
+    assert "plant" in stop_words(["Plant"])

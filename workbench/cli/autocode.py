@@ -43,7 +43,7 @@ def autocode(ctx, method, codes, documents, threshold, include_interviewer, as_j
 @click.option("--status", type=click.Choice(["pending", "accepted", "rejected", "all"]), default="pending",
               show_default=True, help="Which suggestions.")
 @click.option("--code", "code_id", help="Only this code.")
-@click.option("--method", type=click.Choice(["rules", "semantic", "classifier"]), help="Only this method.")
+@click.option("--method", type=click.Choice(["rules", "semantic", "classifier", "topic"]), help="Only this method.")
 @click.option("--min-score", type=float, help="Only suggestions scoring at least this.")
 @click.option("--document", help="Only this document (id or title).")
 @click.option("--limit", type=int, default=200, show_default=True, help="Most rows to show.")
@@ -88,7 +88,7 @@ def _decide(ctx, ids, all_, code_id, min_score, method, coder, accept: bool):
 @click.option("--all", "all_", is_flag=True, help="Every pending suggestion passing the filters.")
 @click.option("--code", "code_id", help="With --all: only this code.")
 @click.option("--min-score", type=float, help="With --all: only suggestions scoring at least this.")
-@click.option("--method", type=click.Choice(["rules", "semantic", "classifier"]), help="With --all: only this method.")
+@click.option("--method", type=click.Choice(["rules", "semantic", "classifier", "topic"]), help="With --all: only this method.")
 @click.option("--coder", required=True, help="Who accepts (the codings are theirs).")
 @click.pass_context
 def accept(ctx, ids, all_, code_id, min_score, method, coder):
@@ -101,7 +101,7 @@ def accept(ctx, ids, all_, code_id, min_score, method, coder):
 @click.option("--all", "all_", is_flag=True, help="Every pending suggestion passing the filters.")
 @click.option("--code", "code_id", help="With --all: only this code.")
 @click.option("--below", "min_score", type=float, help="With --all: only suggestions scoring below this.")
-@click.option("--method", type=click.Choice(["rules", "semantic", "classifier"]), help="With --all: only this method.")
+@click.option("--method", type=click.Choice(["rules", "semantic", "classifier", "topic"]), help="With --all: only this method.")
 @click.option("--coder", required=True, help="Who rejects.")
 @click.pass_context
 def reject(ctx, ids, all_, code_id, min_score, method, coder):

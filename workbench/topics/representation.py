@@ -45,12 +45,15 @@ def keyword_model(seed: int):
 
 
 def label_of(keywords: list[str], words: list[str], size: int = 3) -> str:
-    """A readable label: the first few keywords, without repeating a word already in a chosen pair."""
+    """A readable label: the first few keywords, skipping words that repeat (or inflect) one already chosen."""
     chosen: list[str] = []
+    stems: set[str] = set()
     for word in [*keywords, *words]:
-        if not word or any(word in c.split() or c in word.split() for c in chosen):
+        own = {w[:4] for w in word.split()}
+        if not word or own & stems:  # welder / welders / welding, supply / supply chain
             continue
         chosen.append(word)
+        stems |= own
         if len(chosen) == size:
             break
     return ", ".join(chosen) or "(no words)"
