@@ -25,11 +25,15 @@ def run(db, *args, check=True):
     return subprocess.run([*WORKBENCH, "--db", str(db), *args], capture_output=True, text=True, check=check, env=env)
 
 
+def start(db, *args) -> subprocess.Popen:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    return subprocess.Popen([*WORKBENCH, "--db", str(db), *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=env)
+
+
 def killed_at(db, delay, *args):
     """Start a command, SIGKILL it after `delay` seconds; True when it was still running."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    proc = subprocess.Popen([*WORKBENCH, "--db", str(db), *args], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env=env)
+    proc = start(db, *args)
     time.sleep(delay)
     alive = proc.poll() is None
     proc.send_signal(signal.SIGKILL)
@@ -39,9 +43,7 @@ def killed_at(db, delay, *args):
 
 def killed_when(db, documents: int, *args) -> bool:
     """Start a command, SIGKILL it as soon as the project holds `documents` documents; True when it was running."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    proc = subprocess.Popen([*WORKBENCH, "--db", str(db), *args], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env=env)
+    proc = start(db, *args)
     try:
         while proc.poll() is None:
             if db.exists():

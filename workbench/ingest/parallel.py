@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 
 from workbench.ingest._base import ReadOptions
 from workbench.ingest.pipeline import (
@@ -48,9 +50,6 @@ def ingest_in_workers(db, tasks: Iterator, doc_type: str | None, options: ReadOp
 
 def _submit(pool, task, doc_type, options, max_bytes):
     """Hand a file to a worker; once the pool is broken (a worker was killed), prepare it here instead."""
-    from concurrent.futures import Future
-    from concurrent.futures.process import BrokenProcessPool
-
     source, entry = task
     try:
         return pool.submit(prepare_file, source.path, doc_type, entry, options, max_bytes)
@@ -70,8 +69,6 @@ def _store_next(db, item, doc_type, progress, emit) -> None:
     try:
         prepared = future.result()
     except Exception as exc:  # noqa: BLE001 -- a worker that died (out of memory, killed) fails its file, not the batch
-        from concurrent.futures.process import BrokenProcessPool
-
         from workbench.errors import IngestError
         from workbench.ingest.pipeline import failed_outcome
 

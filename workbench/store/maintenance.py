@@ -15,12 +15,12 @@ SAMPLE_LIMIT = 20
 
 def check_project(db) -> dict[str, Any]:
     """Every check with its problems (a few examples each); `ok` is True when none found any."""
-    segments, codings = _spans(db)
+    texts, segments, codings = _documents(db)
     checks = {
         "integrity": _integrity(db),
         "foreign_keys": _foreign_keys(db),
         "search_index": _search_index(db),
-        "document_text": _document_text(db),
+        "document_text": texts,
         "segments": segments,
         "codings": codings,
         "orphans": _orphans(db),
@@ -48,20 +48,16 @@ def _search_index(db) -> list[str]:
     return []
 
 
-def _document_text(db) -> list[str]:
-    out = []
-    for row in db.query("SELECT id, text, text_sha256, char_count FROM documents"):
-        if hashlib.sha256(row["text"].encode("utf-8")).hexdigest() != row["text_sha256"]:
-            out.append(f"document {row['id']}: its text no longer matches the hash stored at ingest")
-        elif len(row["text"]) != row["char_count"]:
-            out.append(f"document {row['id']}: {len(row['text'])} characters, not {row['char_count']} as recorded")
-    return out
-
-
-def _spans(db) -> tuple[list[str], list[str]]:
-    """Segments whose offsets no longer hold their text, and codings whose snippet moved; one document at a time."""
-    segments, codings = [], []
-    for doc_id, text in db.execute("SELECT id, text FROM documents ORDER BY id"):
+def _documents(db) -> tuple[list[str], list[str], list[str]]:
+    """Texts that no longer match their hash, segments whose offsets no longer hold their text, and
+    codings whose snippet moved; each document's text is read once."""
+    texts, segments, codings = [], [], []
+    for doc_id, text, text_sha, chars in db.execute(
+            "SELECT id, text, text_sha256, char_count FROM documents ORDER BY id"):
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() != text_sha:
+            texts.append(f"document {doc_id}: its text no longer matches the hash stored at ingest")
+        elif len(text) != chars:
+            texts.append(f"document {doc_id}: {len(text)} characters, not {chars} as recorded")
         rows = db.execute('SELECT id, start, "end", text FROM segments WHERE document_id = ?', [doc_id])
         segments += [f"segment {seg_id} of document {doc_id}: offsets {start}-{end} do not hold its text"
                      for seg_id, start, end, stored in rows if text[start:end] != stored]
@@ -70,7 +66,7 @@ def _spans(db) -> tuple[list[str], list[str]]:
                     f"snippet {snippet[:40]!r}" for coding_id, start, end, snippet in rows if text[start:end] != snippet]
     empty = db.execute("SELECT id FROM documents WHERE id NOT IN (SELECT document_id FROM segments)").fetchall()
     segments += [f"document {doc_id}: has no segments (a partial ingest?)" for (doc_id,) in empty]
-    return segments, codings
+    return texts, segments, codings
 
 
 ORPHAN_QUERIES = {
@@ -125,7 +121,6 @@ def backup_project(db, destination: str | os.PathLike, overwrite: bool = False) 
                                hint="run `workbench check` on the project first")
         os.replace(partial, target)
     except (OSError, sqlite3.Error) as exc:
-        partial.unlink(missing_ok=True)
         raise ProjectError(f"cannot write the backup to {target}: {exc}",
                            hint="check the folder exists, is writable and has free space") from exc
     finally:
