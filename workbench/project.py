@@ -124,12 +124,44 @@ class Project:
         return applied
 
     # codebook
-    def load_codebook(self, path: str | os.PathLike) -> dict[str, Any]:
-        """Validate a codebook file and add (or update) its codes in the project."""
+    def load_codebook(self, path: str | os.PathLike, examples: str | os.PathLike | None = None) -> dict[str, Any]:
+        """Validate a codebook file and add (or update) its codes in the project, with its training
+        examples (`examples`, else `<name>.examples.yaml` beside the codebook when present); all or nothing."""
         from workbench.codebook import load_codebook_file
+        from workbench.codebook_examples import companion_path, load_examples_file
         from workbench.store.codes import load_codebook
+        from workbench.store.database import writing
+        from workbench.store.examples import replace_examples
 
-        return load_codebook(self.db, load_codebook_file(path), str(Path(path).resolve()))
+        codebook = load_codebook_file(path)
+        examples_path = Path(examples) if examples else companion_path(path)
+        loaded = None
+        if examples or examples_path.is_file():
+            known = {c.id for c, _ in codebook.walk()} | {r[0] for r in self.db.execute("SELECT id FROM codes")}
+            loaded = load_examples_file(examples_path, known)
+        with writing(self.db):
+            result = load_codebook(self.db, codebook, str(Path(path).resolve()))
+            if loaded is not None:
+                replace_examples(self.db, codebook.name, loaded, str(examples_path.resolve()))
+        result["training_examples"] = len(loaded) if loaded is not None else 0
+        result["examples_file"] = str(examples_path) if loaded is not None else None
+        return result
+
+    def load_training_examples(self, path: str | os.PathLike, codebook: str | None = None) -> int:
+        """Replace a codebook's training examples with the passages of a file; returns how many."""
+        from workbench.codebook_examples import load_examples_file
+        from workbench.store.codes import export_codebook
+        from workbench.store.examples import replace_examples
+
+        name = export_codebook(self.db, codebook).name
+        known = {r[0] for r in self.db.execute("SELECT id FROM codes")}
+        return replace_examples(self.db, name, load_examples_file(path, known), str(Path(path).resolve()))
+
+    def training_examples(self, codebook: str | None = None) -> list[dict[str, Any]]:
+        """The labelled passages that train the semantic classifier besides the project's codings."""
+        from workbench.store.examples import list_examples
+
+        return list_examples(self.db, codebook)
 
     def codes(self) -> list[dict[str, Any]]:
         """Every code in tree order with depth, parent and coding count."""

@@ -1,12 +1,19 @@
-"""Semantic suggestions: segments close in meaning to a code's definition, or, once a code has enough
-codings, ranked by a logistic-regression classifier trained on the coded segments' embeddings."""
+"""Semantic suggestions: a logistic-regression classifier per code over sentence embeddings, trained on
+the project's codings, the codebook's training examples and the codes' example quotations; codes with
+too few of those fall back to cosine similarity with the code's definition.
+
+Labels roll up: a passage coded with a sub-code teaches its parent too. Classifiers run down the
+tree: a sub-code is considered only where its parent's classifier fires, and a parent is suggested
+only where none of its sub-codes is.
+"""
 
 from __future__ import annotations
 
 import time
 
 DEFAULT_THRESHOLD = 0.40  # cosine similarity to a code's text; best on the tuning split of corpus/gold
-CLASSIFIER_THRESHOLD = 0.5  # probability from the code's classifier
+CLASSIFIER_THRESHOLD = 0.6  # probability; best in leave-one-document-out runs on the tuning split
+CLASSIFIER_C = 2.0  # inverse regularisation strength, chosen in the same runs
 MIN_CODINGS = 8
 MAX_PER_CODE = 200
 MIN_WORDS = 3
@@ -19,13 +26,36 @@ def code_text(code: dict) -> str:
 
 
 def coded_segments(db, code_ids: list[str]) -> dict[str, set[int]]:
-    """code id -> ids of the segments its codings overlap (any coder, any source)."""
+    """code id -> ids of the segments its codings (or its sub-codes') overlap (any coder, any source)."""
+    from workbench.store.codes import ancestor_chains
+
+    chains = ancestor_chains(db)
     out: dict[str, set[int]] = {c: set() for c in code_ids}
     for segment_id, code_id in db.execute(
             """SELECT DISTINCT s.id, g.code_id FROM codings g JOIN segments s
                ON s.document_id = g.document_id AND g.start < s."end" AND g."end" > s.start"""):
-        out.setdefault(code_id, set()).add(segment_id)
+        for code in chains.get(code_id, [code_id]):
+            out.setdefault(code, set()).add(segment_id)
     return out
+
+
+def example_passages(db, codes: list[dict]) -> tuple[list[str], list[set[str]]]:
+    """(texts, code ids each carries, rolled up to ancestors) from training examples and code examples."""
+    from workbench.store.codes import ancestor_chains
+    from workbench.store.examples import list_examples
+
+    chains = ancestor_chains(db)
+    books = {c["codebook"] for c in codes}
+    texts, labels = [], []
+    for example in list_examples(db):
+        if example["codebook"] in books:
+            texts.append(example["text"])
+            labels.append({a for c in example["codes"] for a in chains.get(c, [c])})
+    for code in codes:
+        for quote in code.get("examples") or []:
+            texts.append(quote)
+            labels.append(set(chains.get(code["id"], [code["id"]])))
+    return texts, labels
 
 
 def _threshold(threshold, code_id: str) -> float:
@@ -34,43 +64,49 @@ def _threshold(threshold, code_id: str) -> float:
     return DEFAULT_THRESHOLD if threshold is None else float(threshold)
 
 
-def train_classifier(db, positives: set[int], negatives: set[int], pool: list[int], min_codings: int):
-    """A logistic regression over embeddings: positives vs other coded segments, topped up from `pool`
-    (uncoded segments, a fixed random sample) when there are too few; returns (model, negatives used)."""
-    import numpy as np
+def train_classifier(x, y):
+    """A class-balanced logistic regression over embeddings."""
     from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=CLASSIFIER_C, class_weight="balanced", max_iter=2000).fit(x, y)
+
+
+def training_set(db, coded: dict[str, set[int]], example_vectors, example_labels, pool: list[int], min_codings: int):
+    """(embeddings, {code id: 0/1 labels}) over coded segments and example passages; topped up with a fixed
+    random sample of uncoded segments from `pool` when there are too few passages without a code."""
+    import numpy as np
 
     from workbench.autocode.embeddings import segment_embeddings
 
-    negatives = sorted(negatives - positives)
-    wanted = max(2 * len(positives), min_codings)
-    if len(negatives) < wanted:
-        taken = set(negatives)
-        extra = [i for i in pool if i not in positives and i not in taken]
+    segment_ids = sorted(set().union(*coded.values())) if coded else []
+    n_items = len(segment_ids) + len(example_labels)
+    untagged = sum(1 for labels in example_labels if not labels)
+    extra: list[int] = []
+    if untagged < min_codings:
+        taken = set(segment_ids)
+        candidates = [i for i in pool if i not in taken]
+        take = min(max(n_items, 2 * min_codings), len(candidates))
         rng = np.random.default_rng(0)
-        take = min(wanted - len(negatives), len(extra))
-        negatives += [extra[k] for k in sorted(rng.choice(len(extra), size=take, replace=False))] if take else []
-    ids = sorted(positives) + negatives
-    x = segment_embeddings(db, ids)
-    y = np.array([1] * len(positives) + [0] * len(negatives))
-    clf = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
-    clf.fit(x, y)
-    return clf, len(negatives)
+        extra = [candidates[k] for k in sorted(rng.choice(len(candidates), size=take, replace=False))] if take else []
+    rows = segment_ids + extra
+    x = np.vstack([segment_embeddings(db, rows), example_vectors]) if len(example_labels) else segment_embeddings(db, rows)
+    labels = {}
+    for code_id, positives in coded.items():
+        column = [1 if i in positives else 0 for i in rows] + [1 if code_id in tags else 0 for tags in example_labels]
+        labels[code_id] = np.array(column)
+    return x, labels, len(segment_ids), len(example_labels)
 
 
 def suggest_semantic(db, code_ids: list[str] | None = None, document_ids: list[int] | None = None,
                      threshold: float | dict | None = None, progress=None, min_codings: int = MIN_CODINGS,
                      classifier_threshold: float = CLASSIFIER_THRESHOLD, max_per_code: int = MAX_PER_CODE,
                      min_words: int = MIN_WORDS, include_interviewer: bool = False) -> dict:
-    """Suggest codes by meaning; threshold is one similarity or {code id: similarity}; progress(done, total)
-    while segments are embedded. Interviewer and moderator turns are left out unless include_interviewer."""
+    """Suggest codes by meaning; threshold is one similarity or {code id: similarity} for codes without a
+    classifier; progress(done, total) while segments are embedded. Interviewer and moderator turns are
+    left out unless include_interviewer."""
     import numpy as np
 
-    from workbench.autocode.embeddings import (
-        MODEL_NAME,
-        embed_texts,
-        segment_embeddings,
-    )
+    from workbench.autocode.embeddings import MODEL_NAME, embed_texts, segment_embeddings
     from workbench.autocode.rules import scope_codes, segment_batches
     from workbench.autocode.scope import interviewer_segment_ids
     from workbench.autocode.suggestions import decided_pairs, save_suggestions
@@ -80,48 +116,69 @@ def suggest_semantic(db, code_ids: list[str] | None = None, document_ids: list[i
     questions = set() if include_interviewer else interviewer_segment_ids(db, document_ids)
     segments = [r for rows in batches for r in rows if len(r[4].split()) >= min_words and r[0] not in questions]
     result = {"segments": len(segments), "codes": len(codes), "new": 0, "per_code": {}, "model": MODEL_NAME,
-              "embed_seconds": 0.0, "score_seconds": 0.0}
+              "embed_seconds": 0.0, "score_seconds": 0.0, "training_examples": 0}
     if not codes or not segments:
         return result
     started = time.perf_counter()
     ids = [r[0] for r in segments]
     vectors = segment_embeddings(db, ids, progress)
+    example_texts, example_labels = example_passages(db, codes)
+    example_vectors = embed_texts(example_texts)
     code_vectors = embed_texts([code_text(c) for c in codes])
     result["embed_seconds"] = time.perf_counter() - started
+    result["training_examples"] = len(example_texts)
 
     started = time.perf_counter()
-    similarity = vectors @ code_vectors.T
-    coded = coded_segments(db, [c["id"] for c in codes])
+    code_list = [c["id"] for c in codes]
+    coded = coded_segments(db, code_list)
+    coded = {c: coded.get(c, set()) for c in code_list}
     all_coded = set().union(*coded.values())
-    total_segments = db.execute("SELECT count(*) FROM segments").fetchone()[0]
-    done = decided_pairs(db, ("semantic", "classifier"), [c["id"] for c in codes])
-    rows = []
-    for j, code in enumerate(codes):
-        positives = coded.get(code["id"], set())
-        if len(positives) >= min_codings and total_segments - len(positives) >= min_codings:
-            clf, n_negative = train_classifier(db, positives, all_coded - positives,
-                                               [i for i in ids if i not in all_coded], min_codings)
-            scores = clf.predict_proba(vectors)[:, 1]
-            method, cutoff = "classifier", classifier_threshold
-            why = (f"logistic regression on {len(positives)} coded and {n_negative} other segments "
-                   f"(probability >= {cutoff:.2f})")
+    x, labels, n_segments, n_examples = training_set(db, coded, example_vectors, example_labels,
+                                                     [i for i in ids if i not in all_coded], min_codings)
+    parent_of = {c["id"]: c["parent_id"] for c in codes}
+    fires: dict[str, np.ndarray] = {}
+    scores: dict[str, np.ndarray] = {}
+    how: dict[str, tuple[str, float, str]] = {}
+    for code in codes:  # tree order: a parent is scored before its sub-codes
+        y = labels[code["id"]]
+        if y.sum() >= min_codings and len(y) - y.sum() >= min_codings:
+            clf = train_classifier(x, y)
+            scores[code["id"]] = clf.predict_proba(vectors)[:, 1]
+            from_examples = int(y[len(y) - n_examples:].sum()) if n_examples else 0
+            how[code["id"]] = ("classifier", classifier_threshold,
+                               f"logistic regression on {int(y.sum()) - from_examples} coded segments and "
+                               f"{from_examples} example passages of this code against {len(y) - int(y.sum())} "
+                               f"others (probability >= {classifier_threshold:.2f})")
         else:
-            scores = similarity[:, j]
-            method, cutoff = "semantic", _threshold(threshold, code["id"])
-            why = f"cosine similarity to the code's definition (threshold {cutoff:.2f})"
-        order = np.argsort(-scores, kind="stable")
+            cutoff = _threshold(threshold, code["id"])
+            scores[code["id"]] = vectors @ code_vectors[code_list.index(code["id"])]
+            how[code["id"]] = ("semantic", cutoff, f"cosine similarity to the code's definition (threshold {cutoff:.2f})")
+        fired = scores[code["id"]] >= how[code["id"]][1]
+        parent = parent_of.get(code["id"])
+        if parent in fires and how[parent][0] == "classifier" and how[code["id"]][0] == "classifier":
+            fired &= fires[parent]
+        fires[code["id"]] = fired
+    for code_id, fired in fires.items():  # a parent stands back where one of its sub-codes fires
+        parent = parent_of.get(code_id)
+        if parent in fires and how[parent][0] == how[code_id][0] == "classifier":
+            fires[parent] = fires[parent] & ~fired
+    done = decided_pairs(db, ("semantic", "classifier"), code_list)
+    rows = []
+    for code in codes:
+        method, cutoff, why = how[code["id"]]
+        score = scores[code["id"]]
         picked = 0
-        for k in order:
-            if scores[k] < cutoff or picked >= max_per_code:
+        for k in np.argsort(-score, kind="stable"):
+            if score[k] < cutoff or picked >= max_per_code:
                 break
             segment_id, document_id, start, end, _ = segments[k]
-            if segment_id in positives or code["id"] in done.get(segment_id, ()):
+            if not fires[code["id"]][k] or segment_id in coded[code["id"]] or code["id"] in done.get(segment_id, ()):
                 continue
             picked += 1
             label = "classifier probability" if method == "classifier" else "similarity"
             rows.append({"document_id": document_id, "segment_id": segment_id, "start": start, "end": end,
-                         "code_id": code["id"], "method": method, "source": method, "score": round(float(scores[k]), 4),
-                         "reason": f"{label} {scores[k]:.2f}: {why}"})
+                         "code_id": code["id"], "method": method, "source": method, "score": round(float(score[k]), 4),
+                         "reason": f"{label} {score[k]:.2f}: {why}"})
         result["per_code"][code["id"]] = {"method": method, "suggested": picked}
     result["new"] = save_suggestions(db, rows)
     result["score_seconds"] = time.perf_counter() - started

@@ -14,17 +14,31 @@ def codebook():
 
 @codebook.command(name="load")
 @click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--examples", type=click.Path(dir_okay=False),
+              help="Training examples for the semantic classifier (default: NAME.examples.yaml beside the codebook).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.pass_context
-def codebook_load(ctx, path, as_json):
-    """Validate a codebook YAML file and load its codes into the project."""
-    result = project_of(ctx).load_codebook(path)
+def codebook_load(ctx, path, examples, as_json):
+    """Validate a codebook YAML file and load its codes (and training examples) into the project."""
+    result = project_of(ctx).load_codebook(path, examples)
     if as_json:
         emit_json(result)
         return
     click.echo(f"Codebook {result['codebook']}: {result['added']} codes added, {result['updated']} updated.")
+    if result["examples_file"]:
+        click.echo(f"Training examples: {result['training_examples']} from {result['examples_file']}")
     if result["not_in_file"]:
         click.echo("Kept (not in the file, may hold codings): " + ", ".join(result["not_in_file"]))
+
+
+@codebook.command(name="examples")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--name", help="Which codebook, when the project holds several.")
+@click.pass_context
+def codebook_examples(ctx, path, name):
+    """Replace a codebook's training examples (YAML list of `text` + `codes`) for the semantic classifier."""
+    count = project_of(ctx).load_training_examples(path, name)
+    click.echo(f"Training examples: {count} loaded from {path}")
 
 
 @codebook.command(name="show")

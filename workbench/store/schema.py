@@ -249,3 +249,22 @@ def m004_pseudonyms(db):
         );
         """
     )
+
+
+@migrations()
+def m005_training_examples(db):
+    """Labelled passages that train the semantic classifier besides the project's codings."""
+    db.executescript(
+        """
+        CREATE TABLE training_examples (
+            id INTEGER PRIMARY KEY,
+            codebook TEXT NOT NULL,
+            ref TEXT NOT NULL,
+            text TEXT NOT NULL,
+            codes TEXT NOT NULL,
+            source_path TEXT,
+            loaded_at TEXT NOT NULL
+        );
+        CREATE INDEX training_examples_codebook ON training_examples(codebook);
+        """
+    )
