@@ -129,3 +129,58 @@ def test_the_classifier_ranks_once_a_code_has_enough_codings(semantic_project):
     semantic_project.db.execute("DELETE FROM suggestions")
     result = suggest_semantic(semantic_project.db, min_codings=10)
     assert result["per_code"]["skills_ageing"]["method"] == "semantic"
+
+
+NESTED_CODEBOOK = """\
+version: 1
+name: tiny
+codes:
+  - id: skills
+    label: Skills
+    children:
+      - id: skills_ageing
+        label: Ageing skilled workforce
+  - id: demand_orders
+    label: Customer demand and orders
+"""
+NEUTRAL = [
+    "We bought a new compressor for the paint shop.",
+    "The car park is being resurfaced in August.",
+    "Our electricity bill doubled over the winter.",
+    "The bank renewed our overdraft facility.",
+    "Planning permission for the extension came through.",
+    "The roof of unit four leaks when it rains.",
+    "We moved the office upstairs last year.",
+    "The new forklift arrived on Tuesday.",
+]
+
+
+def test_the_classifier_learns_from_training_examples_before_anything_is_coded(project, tmp_path):
+    """No codings yet: the codebook's examples file trains classifiers; a parent stands back where its
+    sub-code is suggested."""
+    from workbench.autocode.semantic import suggest_semantic
+    from workbench.autocode.suggestions import list_suggestions
+
+    book = NESTED_CODEBOOK
+    (tmp_path / "tiny.yaml").write_text(book)
+    examples = ([{"text": t, "codes": ["skills_ageing"]} for t in SKILLS[:8]]
+                + [{"text": t, "codes": ["demand_orders"]} for t in DEMAND[:8]]
+                + [{"text": t, "codes": []} for t in NEUTRAL])
+    import yaml
+    (tmp_path / "tiny.examples.yaml").write_text(yaml.safe_dump(examples))
+    assert project.load_codebook(tmp_path / "tiny.yaml")["training_examples"] == 24
+    turns = [f"I: Go on.\n\nR: {s}\n\nI: And orders?\n\nR: {d}" for s, d in zip(SKILLS[8:], DEMAND[8:])]
+    (tmp_path / "int02.txt").write_text("\n\n".join(turns) + "\n")
+    project.ingest([tmp_path / "int02.txt"])
+    result = suggest_semantic(project.db)
+    assert result["training_examples"] >= 24
+    assert {c: v["method"] for c, v in result["per_code"].items()} == {
+        "skills": "classifier", "skills_ageing": "classifier", "demand_orders": "classifier"}
+    ageing = list_suggestions(project.db, code_id="skills_ageing")
+    assert ageing and "example passages" in ageing[0]["reason"]
+    assert sum(s["snippet"] in SKILLS for s in ageing) >= 0.75 * len(ageing) and len(ageing) >= 2
+    demand = {s["snippet"] for s in list_suggestions(project.db, code_id="demand_orders")}
+    assert demand and len(demand & set(DEMAND)) >= 0.75 * len(demand)
+    parent = {s["segment_id"] for s in list_suggestions(project.db, code_id="skills")}
+    assert parent.isdisjoint(s["segment_id"] for s in ageing)  # the parent stands back for its sub-code
+

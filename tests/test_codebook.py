@@ -96,7 +96,8 @@ def coded(project, tmp_path):
 def test_load_export_unchanged_in_meaning(project, tmp_path):
     path = tmp_path / "cb.yaml"
     path.write_text(GOOD)
-    assert project.load_codebook(path) == {"codebook": "test_book", "added": 3, "updated": 0, "not_in_file": []}
+    assert project.load_codebook(path) == {"codebook": "test_book", "added": 3, "updated": 0, "not_in_file": [],
+                                           "training_examples": 0, "examples_file": None}
     exported = parse_codebook(project.export_codebook(), "export.yaml")
     assert codebook_to_yaml(exported) == codebook_to_yaml(parse_codebook(GOOD, "t.yaml"))
     # Loading again updates in place.

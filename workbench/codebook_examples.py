@@ -47,7 +47,7 @@ def parse_examples(text: str, source: str, known_codes: set[str]) -> list[dict]:
         item = reader.value(node)
         unknown = set(item) - EXAMPLE_KEYS
         if unknown:
-            reader.fail(node, f"example {n} has unknown key {sorted(unknown)[0]!r}",
+            reader.fail(node, f"example {n} has unknown key {min(unknown)!r}",
                         "allowed keys: " + ", ".join(sorted(EXAMPLE_KEYS)))
         passage = item.get("text")
         if not isinstance(passage, str) or not passage.strip() or len(passage) > MAX_TEXT:

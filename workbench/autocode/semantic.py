@@ -106,7 +106,11 @@ def suggest_semantic(db, code_ids: list[str] | None = None, document_ids: list[i
     left out unless include_interviewer."""
     import numpy as np
 
-    from workbench.autocode.embeddings import MODEL_NAME, embed_texts, segment_embeddings
+    from workbench.autocode.embeddings import (
+        MODEL_NAME,
+        embed_texts,
+        segment_embeddings,
+    )
     from workbench.autocode.rules import scope_codes, segment_batches
     from workbench.autocode.scope import interviewer_segment_ids
     from workbench.autocode.suggestions import decided_pairs, save_suggestions
@@ -133,7 +137,7 @@ def suggest_semantic(db, code_ids: list[str] | None = None, document_ids: list[i
     coded = coded_segments(db, code_list)
     coded = {c: coded.get(c, set()) for c in code_list}
     all_coded = set().union(*coded.values())
-    x, labels, n_segments, n_examples = training_set(db, coded, example_vectors, example_labels,
+    x, labels, _, n_examples = training_set(db, coded, example_vectors, example_labels,
                                                      [i for i in ids if i not in all_coded], min_codings)
     parent_of = {c["id"]: c["parent_id"] for c in codes}
     fires: dict[str, np.ndarray] = {}
@@ -145,10 +149,10 @@ def suggest_semantic(db, code_ids: list[str] | None = None, document_ids: list[i
             clf = train_classifier(x, y)
             scores[code["id"]] = clf.predict_proba(vectors)[:, 1]
             from_examples = int(y[len(y) - n_examples:].sum()) if n_examples else 0
-            how[code["id"]] = ("classifier", classifier_threshold,
-                               f"logistic regression on {int(y.sum()) - from_examples} coded segments and "
-                               f"{from_examples} example passages of this code against {len(y) - int(y.sum())} "
-                               f"others (probability >= {classifier_threshold:.2f})")
+            why = (f"logistic regression on {int(y.sum()) - from_examples} coded segments and {from_examples} "
+                   f"example passages of this code against {len(y) - int(y.sum())} others "
+                   f"(probability >= {classifier_threshold:.2f})")
+            how[code["id"]] = ("classifier", classifier_threshold, why)
         else:
             cutoff = _threshold(threshold, code["id"])
             scores[code["id"]] = vectors @ code_vectors[code_list.index(code["id"])]
