@@ -94,17 +94,24 @@ class _Reader:
             self.stack.pop()
 
 
-def parse_codebook(text: str, source: str = "codebook") -> Codebook:
-    """Parse and validate codebook YAML; raises CodebookError naming line and code."""
+def compose_yaml(text: str, source: str):
+    """The YAML node tree of a text (line numbers kept); a syntax error names the file and line."""
     import yaml
 
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark else ""
         raise CodebookError(f"{source}{line}: not valid YAML ({getattr(exc, 'problem', None) or exc})",
                             hint="check indentation, colons and quotes around that line") from exc
+
+
+def parse_codebook(text: str, source: str = "codebook") -> Codebook:
+    """Parse and validate codebook YAML; raises CodebookError naming line and code."""
+    import yaml
+
+    root = compose_yaml(text, source)
     reader = _Reader(source)
     if root is None or not isinstance(root, yaml.MappingNode):
         reader.fail(root, "a codebook is a mapping with version, name and codes", "see codebooks/README.md")

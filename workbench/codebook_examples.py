@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.codebook import _Reader
+from workbench.codebook import _Reader, compose_yaml
 from workbench.errors import CodebookError
 
 EXAMPLE_KEYS = {"id", "text", "codes", "style", "note"}
@@ -28,13 +28,7 @@ def parse_examples(text: str, source: str, known_codes: set[str]) -> list[dict]:
     """Validated examples [{ref, text, codes}]; errors name the file, line and the fix."""
     import yaml
 
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" line {mark.line + 1}" if mark else ""
-        raise CodebookError(f"{source}{line}: not valid YAML ({getattr(exc, 'problem', None) or exc})",
-                            hint="check indentation, colons and quotes around that line") from exc
+    root = compose_yaml(text, source)
     reader = _Reader(source)
     if root is None or not isinstance(root, yaml.SequenceNode):
         reader.fail(root, "training examples are a list of passages", "write `- text: ...` items with `codes: [...]`")
