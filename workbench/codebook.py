@@ -230,16 +230,20 @@ def token_pattern_problem(pattern: Any) -> str | None:
     return None
 
 
+def read_yaml_file(path: Path, what: str, missing_hint: str) -> str:
+    """The UTF-8 text of a codebook or examples file; a missing or unreadable file is a CodebookError."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise CodebookError(f"no {what} file {path}", hint=missing_hint) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CodebookError(f"{path.name}: cannot read ({exc})", hint=f"save the {what} as UTF-8 text") from exc
+
+
 def load_codebook_file(path: str | Path) -> Codebook:
     """Read and validate a codebook file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise CodebookError(f"no codebook file {path}", hint="ship codebooks live in codebooks/*.yaml") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CodebookError(f"{path.name}: cannot read ({exc})", hint="save the codebook as UTF-8 text") from exc
-    return parse_codebook(text, path.name)
+    return parse_codebook(read_yaml_file(path, "codebook", "ship codebooks live in codebooks/*.yaml"), path.name)
 
 
 def code_to_dict(code: Code) -> dict[str, Any]:

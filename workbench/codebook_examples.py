@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.codebook import _Reader, compose_yaml
-from workbench.errors import CodebookError
+from workbench.codebook import _Reader, compose_yaml, read_yaml_file
 
 EXAMPLE_KEYS = {"id", "text", "codes", "style", "note"}
 MAX_EXAMPLES = 20_000
@@ -59,10 +58,4 @@ def parse_examples(text: str, source: str, known_codes: set[str]) -> list[dict]:
 def load_examples_file(path: str | Path, known_codes: set[str]) -> list[dict]:
     """Read and validate a training examples file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise CodebookError(f"no training examples file {path}", hint="check the path") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CodebookError(f"{path.name}: cannot read ({exc})", hint="save the file as UTF-8 text") from exc
-    return parse_examples(text, path.name, known_codes)
+    return parse_examples(read_yaml_file(path, "training examples", "check the path"), path.name, known_codes)

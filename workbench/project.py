@@ -150,10 +150,10 @@ class Project:
     def load_training_examples(self, path: str | os.PathLike, codebook: str | None = None) -> int:
         """Replace a codebook's training examples with the passages of a file; returns how many."""
         from workbench.codebook_examples import load_examples_file
-        from workbench.store.codes import export_codebook
+        from workbench.store.codes import resolve_codebook
         from workbench.store.examples import replace_examples
 
-        name = export_codebook(self.db, codebook).name
+        name = resolve_codebook(self.db, codebook)["name"]
         known = {r[0] for r in self.db.execute("SELECT id FROM codes")}
         return replace_examples(self.db, name, load_examples_file(path, known), str(Path(path).resolve()))
 

@@ -109,6 +109,29 @@ def segment_embeddings(db, segment_ids, progress=None) -> np.ndarray:
     return np.vstack([vectors[i] for i in ids]).astype(np.float32, copy=False)
 
 
+def example_embeddings(db, example_ids: list[int]) -> np.ndarray:
+    """Embeddings of stored training examples in the order given, computed once and kept with the example."""
+    import numpy as np
+
+    ids = [int(i) for i in example_ids]
+    if not ids:
+        return np.zeros((0, DIM), dtype=np.float32)
+    rows = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        rows.update((r[0], (r[1], r[2], r[3])) for r in db.execute(
+            f"SELECT id, text, model, vector FROM training_examples WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+    todo = [i for i in ids if rows[i][1] != MODEL_NAME or rows[i][2] is None]
+    vectors = {i: np.frombuffer(rows[i][2], dtype=np.float32) for i in ids if i not in todo}
+    if todo:
+        computed = embed_texts([rows[i][0] for i in todo])
+        with writing(db):
+            db.conn.executemany("UPDATE training_examples SET model = ?, vector = ? WHERE id = ?",
+                                [(MODEL_NAME, computed[k].tobytes(), i) for k, i in enumerate(todo)])
+        vectors.update((i, computed[k]) for k, i in enumerate(todo))
+    return np.vstack([vectors[i] for i in ids]).astype(np.float32, copy=False)
+
+
 def cached_count(db) -> int:
     """How many segment embeddings of this model the project holds."""
     return db.execute("SELECT count(*) FROM segment_embeddings WHERE model = ?", [MODEL_NAME]).fetchone()[0]

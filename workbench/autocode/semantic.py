@@ -27,35 +27,34 @@ def code_text(code: dict) -> str:
 
 def coded_segments(db, code_ids: list[str]) -> dict[str, set[int]]:
     """code id -> ids of the segments its codings (or its sub-codes') overlap (any coder, any source)."""
-    from workbench.store.codes import ancestor_chains
+    from workbench.queries import coded_segments as coded_frame
 
-    chains = ancestor_chains(db)
     out: dict[str, set[int]] = {c: set() for c in code_ids}
-    for segment_id, code_id in db.execute(
-            """SELECT DISTINCT s.id, g.code_id FROM codings g JOIN segments s
-               ON s.document_id = g.document_id AND g.start < s."end" AND g."end" > s.start"""):
-        for code in chains.get(code_id, [code_id]):
-            out.setdefault(code, set()).add(segment_id)
+    for segment_id, code_id in coded_frame(db)[["segment_id", "code_id"]].itertuples(index=False):
+        out.setdefault(code_id, set()).add(int(segment_id))
     return out
 
 
-def example_passages(db, codes: list[dict]) -> tuple[list[str], list[set[str]]]:
-    """(texts, code ids each carries, rolled up to ancestors) from training examples and code examples."""
+def example_passages(db, codes: list[dict]):
+    """(embeddings, code ids each passage carries, rolled up to ancestors) of the stored training examples
+    of the codes' codebooks and of the codes' example quotations."""
+    import numpy as np
+
+    from workbench.autocode.embeddings import embed_texts, example_embeddings
     from workbench.store.codes import ancestor_chains
     from workbench.store.examples import list_examples
 
     chains = ancestor_chains(db)
     books = {c["codebook"] for c in codes}
-    texts, labels = [], []
-    for example in list_examples(db):
-        if example["codebook"] in books:
-            texts.append(example["text"])
-            labels.append({a for c in example["codes"] for a in chains.get(c, [c])})
+    stored = [e for e in list_examples(db) if e["codebook"] in books]
+    labels = [{a for c in e["codes"] for a in chains.get(c, [c])} for e in stored]
+    quotes = []
     for code in codes:
         for quote in code.get("examples") or []:
-            texts.append(quote)
+            quotes.append(quote)
             labels.append(set(chains.get(code["id"], [code["id"]])))
-    return texts, labels
+    vectors = np.vstack([example_embeddings(db, [e["id"] for e in stored]), embed_texts(quotes)])
+    return vectors, labels
 
 
 def _threshold(threshold, code_id: str) -> float:
@@ -126,11 +125,10 @@ def suggest_semantic(db, code_ids: list[str] | None = None, document_ids: list[i
     started = time.perf_counter()
     ids = [r[0] for r in segments]
     vectors = segment_embeddings(db, ids, progress)
-    example_texts, example_labels = example_passages(db, codes)
-    example_vectors = embed_texts(example_texts)
+    example_vectors, example_labels = example_passages(db, codes)
     code_vectors = embed_texts([code_text(c) for c in codes])
     result["embed_seconds"] = time.perf_counter() - started
-    result["training_examples"] = len(example_texts)
+    result["training_examples"] = len(example_labels)
 
     started = time.perf_counter()
     code_list = [c["id"] for c in codes]

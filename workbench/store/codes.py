@@ -105,14 +105,20 @@ def descendants(db, code_id: str) -> list[str]:
     return [r["id"] for r in rows]
 
 
-def export_codebook(db, name: str | None = None) -> Codebook:
-    """The project's codes of one codebook (default: the only or first loaded) as a Codebook."""
+def resolve_codebook(db, name: str | None = None) -> dict:
+    """The row of a loaded codebook (default: the only or first loaded)."""
     books = list(db.query("SELECT * FROM codebooks ORDER BY loaded_at, name"))
     if not books:
         raise NotFoundError("the project has no codebook", hint="load one with `workbench codebook load FILE`")
     book = next((b for b in books if b["name"] == name), None) if name else books[0]
     if book is None:
         raise NotFoundError(f"no codebook {name!r}", hint="codebooks: " + ", ".join(b["name"] for b in books))
+    return book
+
+
+def export_codebook(db, name: str | None = None) -> Codebook:
+    """The project's codes of one codebook (default: the only or first loaded) as a Codebook."""
+    book = resolve_codebook(db, name)
     rows = [r for r in code_rows(db) if r["codebook"] == book["name"]]
     built: dict[str, Code] = {}
     roots: list[Code] = []

@@ -253,7 +253,8 @@ def m004_pseudonyms(db):
 
 @migrations()
 def m005_training_examples(db):
-    """Labelled passages that train the semantic classifier besides the project's codings."""
+    """Labelled passages that train the semantic classifier besides the project's codings (with their
+    embedding, filled on first use)."""
     db.executescript(
         """
         CREATE TABLE training_examples (
@@ -263,7 +264,9 @@ def m005_training_examples(db):
             text TEXT NOT NULL,
             codes TEXT NOT NULL,
             source_path TEXT,
-            loaded_at TEXT NOT NULL
+            loaded_at TEXT NOT NULL,
+            model TEXT,
+            vector BLOB
         );
         CREATE INDEX training_examples_codebook ON training_examples(codebook);
         """
