@@ -42,6 +42,18 @@ def test_timestamps_before_or_after_the_name(first, second):
     assert found[1][1] == "We buy steel." and found[1][2] == 12 * 60 + 40
 
 
+@pytest.mark.parametrize("a,b", [("**Q:**", "**A:**"), ("**Jane Smith**:", "**Tom Baker**:"), ("*I:*", "*R:*"),
+                                 ("[00:12:31] **I:**", "[00:12:40] **R:**")])
+def test_markdown_bold_labels(a, b):
+    text = f"- **Date:** 8 October 2025\n\n{a} How many welders?\n\n{b} Twelve, most over fifty.\n\n" \
+           f"{a} And apprentices?\n\n{b} Two this year."
+    built, found = turns(text)
+    assert [f[1] for f in found] == ["How many welders?", "Twelve, most over fifty.", "And apprentices?",
+                                     "Two this year."]
+    assert len({f[0] for f in found}) == 2 and "*" not in "".join(f[0] for f in found)
+    assert built.text.startswith("- **Date:**")  # a bold metadata label is not a speaker
+
+
 def test_turn_continues_over_paragraphs_until_next_speaker():
     text = ("P1: First paragraph of a long answer.\n\nSecond paragraph, same speaker.\n\n"
             "- a bullet inside the turn\n\nP2: Short reply.\n\nP1: Again.\n\nP2: Fine.")

@@ -266,6 +266,9 @@ class Project:
                  threshold: float | None = None, progress=None, include_interviewer: bool = False) -> dict[str, Any]:
         """Compute suggestions with rules, semantic similarity or both; nothing is coded until accepted.
 
+        With both, a suggestion stands where rules and the classifier agree on its theme (see
+        `workbench.autocode.combine`); the pending ones that fall short are withdrawn.
+
         Interviewer and moderator turns are left out unless include_interviewer is set.
         """
         from workbench.errors import InvalidValueError
@@ -282,7 +285,12 @@ class Project:
             from workbench.autocode.semantic import suggest_semantic
 
             result["semantic"] = suggest_semantic(self.db, codes, doc_ids, threshold, progress,
-                                                  include_interviewer=include_interviewer)
+                                                  include_interviewer=include_interviewer,
+                                                  keep_theme_scores=method == "both")
+        if method == "both":
+            from workbench.autocode.combine import withdraw_unsupported
+
+            result["withdrawn"] = withdraw_unsupported(self.db, result["semantic"].pop("theme_scores", {}), doc_ids)
         return result
 
     def suggestions(self, status: str | None = "pending", code: str | None = None, min_score: float | None = None,

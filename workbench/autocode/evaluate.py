@@ -20,7 +20,8 @@ class GoldFileError(WorkbenchError):
 
 
 def read_gold(db, path: str | Path, split: str | None = None) -> tuple[set[int], list[tuple[int, int, int, str]]]:
-    """(document ids in scope, spans) from a gold CSV; errors name the row."""
+    """(document ids in scope, spans) from a gold CSV; errors name the row. A row with an empty code puts
+    its document in scope without a span: a document the gold coders read and left uncoded."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -39,6 +40,9 @@ def read_gold(db, path: str | Path, split: str | None = None) -> tuple[set[int],
             continue
         if row["document"] not in titles:
             raise GoldFileError(f"{path.name} row {n}: no document titled {row['document']!r} in the project")
+        if not (row["code"] or "").strip():  # a document coded with nothing: in scope, no span
+            docs.add(titles[row["document"]])
+            continue
         if row["code"] not in codes:
             raise GoldFileError(f"{path.name} row {n}: unknown code {row['code']!r}",
                                 hint="load the codebook the gold file was coded with")
@@ -49,7 +53,7 @@ def read_gold(db, path: str | Path, split: str | None = None) -> tuple[set[int],
         doc_id = titles[row["document"]]
         docs.add(doc_id)
         spans.append((doc_id, start, end, row["code"]))
-    if not spans:
+    if not docs:
         raise GoldFileError(f"{path.name}: no rows" + (f" in split {split!r}" if split else ""))
     return docs, spans
 

@@ -99,10 +99,12 @@ def training_set(db, coded: dict[str, set[int]], example_vectors, example_labels
 def suggest_semantic(db, code_ids: list[str] | None = None, document_ids: list[int] | None = None,
                      threshold: float | dict | None = None, progress=None, min_codings: int = MIN_CODINGS,
                      classifier_threshold: float = CLASSIFIER_THRESHOLD, max_per_code: int = MAX_PER_CODE,
-                     min_words: int = MIN_WORDS, include_interviewer: bool = False) -> dict:
+                     min_words: int = MIN_WORDS, include_interviewer: bool = False,
+                     keep_theme_scores: bool = False) -> dict:
     """Suggest codes by meaning; threshold is one similarity or {code id: similarity} for codes without a
     classifier; progress(done, total) while segments are embedded. Interviewer and moderator turns are
-    left out unless include_interviewer."""
+    left out unless include_interviewer. keep_theme_scores adds `theme_scores`: {top-level code with a
+    classifier: {segment id: probability}}, which `combine` uses."""
     import numpy as np
 
     from workbench.autocode.embeddings import (
@@ -183,5 +185,8 @@ def suggest_semantic(db, code_ids: list[str] | None = None, document_ids: list[i
                          "reason": f"{label} {score[k]:.2f}: {why}"})
         result["per_code"][code["id"]] = {"method": method, "suggested": picked}
     result["new"] = save_suggestions(db, rows)
+    if keep_theme_scores:
+        result["theme_scores"] = {c: dict(zip(ids, scores[c].tolist())) for c in code_list
+                                  if parent_of.get(c) is None and how[c][0] == "classifier"}
     result["score_seconds"] = time.perf_counter() - started
     return result

@@ -13,7 +13,7 @@ def _codes_option(value):
 
 @cli.command()
 @click.option("--method", type=click.Choice(["rules", "semantic", "both"]), default="rules", show_default=True,
-              help="Codebook patterns (spaCy), embedding similarity, or both.")
+              help="Codebook patterns (spaCy), embedding similarity, or both (where they agree on the theme).")
 @click.option("--codes", help="Comma-separated code ids (default: every code).")
 @click.option("--document", "documents", multiple=True, help="Only this document (repeatable).")
 @click.option("--threshold", type=float, help="Semantic: similarity threshold for every code.")
@@ -33,9 +33,13 @@ def autocode(ctx, method, codes, documents, threshold, include_interviewer, as_j
     if as_json:
         emit_json(result)
         return
+    withdrawn = result.pop("withdrawn", None)
     for name, stats in result.items():
         click.echo(f"{name}: {stats.get('new', stats.get('suggestions', 0))} new suggestions "
                    f"over {stats.get('segments', 0)} segments")
+    if withdrawn:
+        click.echo(f"withdrawn where rules and classifier disagree: {withdrawn['rules']} rule and "
+                   f"{withdrawn['classifier']} classifier suggestions")
     click.echo("Review them with `workbench suggestions`.")
 
 

@@ -27,14 +27,16 @@ NOT_SPEAKERS = {
     "issues", "risk", "risks", "next steps", "in summary", "for example", "in short",
 }
 _TS = re.compile(TIMESTAMP)
+_BOLD = r"\*{0,2}"  # Markdown emphasis around a label: **Q:**, **Jane**:, *A:*
 # timestamp? label timestamp? ':' timestamp?   (inline label, speech follows on the same line)
 _INLINE = re.compile(
-    rf"^(?:(?P<ts1>{TIMESTAMP})[ \t]*)?(?P<label>{_LABEL}?)[ \t]*(?:(?P<ts2>{TIMESTAMP})[ \t]*)?:(?!\d)"
-    rf"[ \t]*(?:(?P<ts3>{TIMESTAMP})[ \t]*)?"
+    rf"^(?:(?P<ts1>{TIMESTAMP})[ \t]*)?{_BOLD}(?P<label>{_LABEL}?)[ \t]*(?:(?P<ts2>{TIMESTAMP})[ \t]*)?{_BOLD}:"
+    rf"{_BOLD}(?!\d)[ \t]*(?:(?P<ts3>{TIMESTAMP})[ \t]*)?"
 )
 # A label alone on its line (optionally with timestamp), speech on the following lines.
 _OWN_LINE = re.compile(
-    rf"^(?:(?P<ts1>{TIMESTAMP})[ \t]*)?(?P<label>{_LABEL}?)[ \t]*(?:(?P<ts2>{TIMESTAMP}))?[ \t]*:?[ \t]*$"
+    rf"^(?:(?P<ts1>{TIMESTAMP})[ \t]*)?{_BOLD}(?P<label>{_LABEL}?)[ \t]*(?:(?P<ts2>{TIMESTAMP}))?[ \t]*{_BOLD}:?"
+    rf"{_BOLD}[ \t]*$"
 )
 
 
