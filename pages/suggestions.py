@@ -26,7 +26,8 @@ with open_project() as project:
         with st.form("autocode"):
             method = st.radio("Method", ["rules", "semantic", "both"], horizontal=True,
                               help="Rules: the codebook's patterns (fast). Semantic: similarity with the packaged "
-                                   "all-MiniLM-L6-v2 model (slower the first time, embeddings are cached).")
+                                   "all-MiniLM-L6-v2 model (slower the first time, embeddings are cached). Both: "
+                                   "the suggestions rules and the classifier agree on.")
             only = st.multiselect("Only these codes", [c["id"] for c in codes], format_func=paths.get)
             threshold = st.slider("Similarity threshold (semantic)", 0.0, 1.0, 0.5, 0.05)
             interviewer = st.checkbox("Include interviewer and moderator turns")
@@ -41,8 +42,11 @@ with open_project() as project:
                 result = project.autocode(method, codes=only or None, threshold=threshold if method != "rules" else None,
                                           progress=progress, include_interviewer=interviewer)
                 bar.progress(1.0, text="Done")
+                withdrawn = result.pop("withdrawn", None)
                 st.success(" · ".join(f"{name}: {r.get('new', r.get('suggestions', ''))} new suggestions"
-                                      for name, r in result.items()))
+                                      for name, r in result.items())
+                           + (f" · withdrawn where rules and classifier disagree: {withdrawn['rules']} rule and "
+                              f"{withdrawn['classifier']} classifier suggestions" if withdrawn and any(withdrawn.values()) else ""))
 
     st.subheader("Review")
     pending = project.suggestions()

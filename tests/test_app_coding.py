@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.test_app import button, html_of, run, small_project_fixture, store  # noqa: F401  (the fixture)
 
 
@@ -192,3 +194,15 @@ def test_suggestions_evaluation_against_a_second_coder(small_project):
     per_label = app.dataframe[-2].value
     row = per_label[per_label["label"] == "demand"].iloc[0]
     assert row["recall"] == 1.0 and row["precision"] == 1.0
+
+
+@pytest.mark.slow
+def test_suggestions_run_both_methods(small_project):
+    app = run("suggestions.py")
+    app.radio[0].set_value("both")
+    button(app, "Run").click().run()
+    assert not app.exception and not app.error
+    assert "rules:" in app.success[0].value and "semantic:" in app.success[0].value
+    with store(small_project) as project:
+        assert {s["method"] for s in project.suggestions()} <= {"rules", "semantic", "classifier"}
+        assert project.suggestions(method="rules")

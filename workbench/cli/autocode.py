@@ -37,7 +37,7 @@ def autocode(ctx, method, codes, documents, threshold, include_interviewer, as_j
     for name, stats in result.items():
         click.echo(f"{name}: {stats.get('new', stats.get('suggestions', 0))} new suggestions "
                    f"over {stats.get('segments', 0)} segments")
-    if withdrawn:
+    if withdrawn and any(withdrawn.values()):
         click.echo(f"withdrawn where rules and classifier disagree: {withdrawn['rules']} rule and "
                    f"{withdrawn['classifier']} classifier suggestions")
     click.echo("Review them with `workbench suggestions`.")
