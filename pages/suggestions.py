@@ -3,6 +3,7 @@
 import streamlit as st
 
 from workbench.app_support import code_paths
+from workbench.autocode.combine import describe_withdrawn
 from workbench.ui.session import (
     coder,
     guarded,
@@ -42,11 +43,9 @@ with open_project() as project:
                 result = project.autocode(method, codes=only or None, threshold=threshold if method != "rules" else None,
                                           progress=progress, include_interviewer=interviewer)
                 bar.progress(1.0, text="Done")
-                withdrawn = result.pop("withdrawn", None)
-                st.success(" · ".join(f"{name}: {r.get('new', r.get('suggestions', ''))} new suggestions"
-                                      for name, r in result.items())
-                           + (f" · withdrawn where rules and classifier disagree: {withdrawn['rules']} rule and "
-                              f"{withdrawn['classifier']} classifier suggestions" if withdrawn and any(withdrawn.values()) else ""))
+                withdrawn = describe_withdrawn(result.pop("withdrawn", None))
+                st.success(" · ".join([*(f"{name}: {r.get('new', r.get('suggestions', ''))} new suggestions"
+                                         for name, r in result.items()), *([withdrawn] if withdrawn else [])]))
 
     st.subheader("Review")
     pending = project.suggestions()

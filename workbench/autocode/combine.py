@@ -44,3 +44,11 @@ def withdraw_unsupported(db, theme_scores: dict[str, dict[int, float]], document
     with writing(db):
         db.conn.executemany("DELETE FROM suggestions WHERE id = ? AND status = 'pending'", doomed)
     return out
+
+
+def describe_withdrawn(withdrawn: dict | None) -> str:
+    """One line for the CLI and the app; empty when nothing was withdrawn."""
+    if not withdrawn or not any(withdrawn.values()):
+        return ""
+    return (f"withdrawn where rules and classifier disagree: {withdrawn['rules']} rule and "
+            f"{withdrawn['classifier']} classifier suggestions")

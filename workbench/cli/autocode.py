@@ -33,13 +33,14 @@ def autocode(ctx, method, codes, documents, threshold, include_interviewer, as_j
     if as_json:
         emit_json(result)
         return
-    withdrawn = result.pop("withdrawn", None)
+    from workbench.autocode.combine import describe_withdrawn
+
+    withdrawn = describe_withdrawn(result.pop("withdrawn", None))
     for name, stats in result.items():
         click.echo(f"{name}: {stats.get('new', stats.get('suggestions', 0))} new suggestions "
                    f"over {stats.get('segments', 0)} segments")
-    if withdrawn and any(withdrawn.values()):
-        click.echo(f"withdrawn where rules and classifier disagree: {withdrawn['rules']} rule and "
-                   f"{withdrawn['classifier']} classifier suggestions")
+    if withdrawn:
+        click.echo(withdrawn)
     click.echo("Review them with `workbench suggestions`.")
 
 
