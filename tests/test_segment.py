@@ -54,6 +54,20 @@ def test_markdown_bold_labels(a, b):
     assert built.text.startswith("- **Date:**")  # a bold metadata label is not a speaker
 
 
+@pytest.mark.parametrize("field", ["Date: 20 January 2026", "**Date:** 20 January 2026  "])
+def test_names_in_a_header_run_are_no_turns(field):
+    header = (f"Interview INT11 — transcript\n{field}\nInterviewer: Gareth Pennock\n"
+              "Respondent: Euan Forbes (pseudonym), engineering manager, Altens, Aberdeen\nFirm: subsea connectors")
+    built, found = turns(f"{header}\n\nInterviewer: Thanks for making time.\n\nEuan: Aye, that's fine.\n\n"
+                         "Interviewer: What do you make?\n\nEuan: Connectors, mostly.")
+    assert [f[0] for f in found] == ["Interviewer", "Euan", "Interviewer", "Euan"]
+    assert built.speakers == ["Interviewer", "Euan"]
+    assert "Respondent: Euan Forbes" in built.text[:built.segments[0].end]  # the header is one paragraph
+    # Without a header field first, the same lines are a transcript's turns.
+    _, plain = turns("Interviewer: Hello there.\nRespondent: Hello, thanks for coming.\nInterviewer: Shall we start?")
+    assert [f[0] for f in plain] == ["Interviewer", "Respondent", "Interviewer"]
+
+
 def test_turn_continues_over_paragraphs_until_next_speaker():
     text = ("P1: First paragraph of a long answer.\n\nSecond paragraph, same speaker.\n\n"
             "- a bullet inside the turn\n\nP2: Short reply.\n\nP1: Again.\n\nP2: Fine.")
