@@ -66,22 +66,37 @@ def text_sha256(text: str) -> str:
 
 def segment_embeddings(db, segment_ids, progress=None) -> np.ndarray:
     """Embeddings of segments in the order given, from the cache or computed (and cached) when missing or stale."""
+    ids = [int(i) for i in segment_ids]
+    texts = segment_texts(db, ids)
+    missing_ids = [i for i in dict.fromkeys(ids) if i not in texts]
+    if missing_ids:
+        raise NotFoundError(f"no segment {missing_ids[0]}", hint="list segments with `workbench segments DOC`")
+    return cached_embeddings(db, ids, texts, MODEL_NAME, progress)
+
+
+def segment_texts(db, ids: list[int]) -> dict[int, str]:
+    """{segment id: text} for the ids that exist."""
+    texts: dict[int, str] = {}
+    unique = list(dict.fromkeys(ids))
+    for start in range(0, len(unique), 900):
+        chunk = unique[start:start + 900]
+        texts.update(db.execute(f"SELECT id, text FROM segments WHERE id IN ({','.join('?' * len(chunk))})",
+                                chunk).fetchall())
+    return texts
+
+
+def cached_embeddings(db, ids: list[int], texts: dict[int, str], key: str, progress=None) -> np.ndarray:
+    """Embeddings of texts[id] for the ids in order, cached in segment_embeddings under `key` (the model name, or
+    the model name and what was embedded) and recomputed when the text changed."""
     import numpy as np
 
-    ids = [int(i) for i in segment_ids]
-    texts: dict[int, str] = {}
     cached: dict[int, tuple[str, bytes]] = {}
     unique = list(dict.fromkeys(ids))
     for start in range(0, len(unique), 900):
         chunk = unique[start:start + 900]
-        marks = ",".join("?" * len(chunk))
-        texts.update(db.execute(f"SELECT id, text FROM segments WHERE id IN ({marks})", chunk).fetchall())
         cached.update((r[0], (r[1], r[2])) for r in db.execute(
             "SELECT segment_id, text_sha256, vector FROM segment_embeddings "
-            f"WHERE model = ? AND segment_id IN ({marks})", [MODEL_NAME, *chunk]))
-    missing_ids = [i for i in unique if i not in texts]
-    if missing_ids:
-        raise NotFoundError(f"no segment {missing_ids[0]}", hint="list segments with `workbench segments DOC`")
+            f"WHERE model = ? AND segment_id IN ({','.join('?' * len(chunk))})", [key, *chunk]))
     vectors: dict[int, np.ndarray] = {}
     todo = []
     for i in unique:
@@ -98,8 +113,7 @@ def segment_embeddings(db, segment_ids, progress=None) -> np.ndarray:
             db.conn.executemany(
                 "INSERT OR REPLACE INTO segment_embeddings (segment_id, model, text_sha256, dim, vector) "
                 "VALUES (?, ?, ?, ?, ?)",
-                [(i, MODEL_NAME, digest, computed.shape[1], computed[k].tobytes())
-                 for k, (i, digest) in enumerate(chunk)])
+                [(i, key, digest, computed.shape[1], computed[k].tobytes()) for k, (i, digest) in enumerate(chunk)])
         for k, (i, _) in enumerate(chunk):
             vectors[i] = computed[k]
         if progress:

@@ -4,7 +4,7 @@ too few of those fall back to cosine similarity with the code's definition.
 
 Labels roll up: a passage coded with a sub-code teaches its parent too. Classifiers run down the
 tree: a sub-code is considered only where its parent's classifier fires, and a parent is suggested
-only where none of its sub-codes is.
+only where none of its sub-codes is. Caption cues are read with their neighbouring cues (`context`).
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def training_set(db, coded: dict[str, set[int]], example_vectors, example_labels
     random sample of uncoded segments from `pool` when there are too few passages without a code."""
     import numpy as np
 
-    from workbench.autocode.embeddings import segment_embeddings
+    from workbench.autocode.context import classifier_embeddings
 
     segment_ids = sorted(set().union(*coded.values())) if coded else []
     n_items = len(segment_ids) + len(example_labels)
@@ -88,7 +88,9 @@ def training_set(db, coded: dict[str, set[int]], example_vectors, example_labels
         rng = np.random.default_rng(0)
         extra = [candidates[k] for k in sorted(rng.choice(len(candidates), size=take, replace=False))] if take else []
     rows = segment_ids + extra
-    x = np.vstack([segment_embeddings(db, rows), example_vectors]) if len(example_labels) else segment_embeddings(db, rows)
+    x = classifier_embeddings(db, rows)
+    if len(example_labels):
+        x = np.vstack([x, example_vectors])
     labels = {}
     for code_id, positives in coded.items():
         column = [1 if i in positives else 0 for i in rows] + [1 if code_id in tags else 0 for tags in example_labels]
@@ -107,11 +109,8 @@ def suggest_semantic(db, code_ids: list[str] | None = None, document_ids: list[i
     classifier: {segment id: probability}}, which `combine` uses."""
     import numpy as np
 
-    from workbench.autocode.embeddings import (
-        MODEL_NAME,
-        embed_texts,
-        segment_embeddings,
-    )
+    from workbench.autocode.context import classifier_embeddings
+    from workbench.autocode.embeddings import MODEL_NAME, embed_texts
     from workbench.autocode.rules import scope_codes, segment_batches
     from workbench.autocode.scope import interviewer_segment_ids
     from workbench.autocode.suggestions import decided_pairs, save_suggestions
@@ -126,7 +125,7 @@ def suggest_semantic(db, code_ids: list[str] | None = None, document_ids: list[i
         return result
     started = time.perf_counter()
     ids = [r[0] for r in segments]
-    vectors = segment_embeddings(db, ids, progress)
+    vectors = classifier_embeddings(db, ids, progress)
     example_vectors, example_labels = example_passages(db, codes)
     code_vectors = embed_texts([code_text(c) for c in codes])
     result["embed_seconds"] = time.perf_counter() - started

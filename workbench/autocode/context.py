@@ -1,0 +1,55 @@
+"""Caption cues read with their neighbours.
+
+A subtitle cue is often a piece of a sentence ("and the two big customers everything orbits
+around,"), too short for its embedding to say what the speaker is talking about. For the theme
+classifiers a cue is embedded together with the cue before and after it when the same speaker says
+them; the cue alone stays what is suggested, coded and evaluated. On the development part of the
+gold standard this raised theme-level macro F1 of `autocode --method both` by about 0.02.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from workbench.autocode.embeddings import (
+    MODEL_NAME,
+    cached_embeddings,
+    segment_embeddings,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+
+CUE_WINDOW = MODEL_NAME + "+cue-window"  # cache key of the window embeddings
+
+
+def cue_windows(db, segment_ids) -> dict[int, str]:
+    """{cue id: previous cue + cue + next cue} for the cues among the ids that have a neighbouring cue of the
+    same speaker in the same document."""
+    ids = list(dict.fromkeys(int(i) for i in segment_ids))
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        for segment_id, before, text, after in db.execute(
+                "SELECT s.id, p.text, s.text, n.text FROM segments s "
+                "LEFT JOIN segments p ON p.document_id = s.document_id AND p.ordinal = s.ordinal - 1 "
+                "  AND p.kind = 'cue' AND p.speaker IS s.speaker "
+                "LEFT JOIN segments n ON n.document_id = s.document_id AND n.ordinal = s.ordinal + 1 "
+                "  AND n.kind = 'cue' AND n.speaker IS s.speaker "
+                f"WHERE s.kind = 'cue' AND s.id IN ({','.join('?' * len(chunk))})", chunk):
+            if before is not None or after is not None:
+                out[segment_id] = " ".join(t for t in (before, text, after) if t)
+    return out
+
+
+def classifier_embeddings(db, segment_ids, progress=None) -> np.ndarray:
+    """Segment embeddings for the theme and code classifiers: cached segment embeddings, with each caption cue's
+    row replaced by the embedding of its window (cached too)."""
+    ids = [int(i) for i in segment_ids]
+    vectors = segment_embeddings(db, ids, progress)
+    windows = cue_windows(db, ids)
+    if windows:
+        rows = [k for k, i in enumerate(ids) if i in windows]
+        vectors = vectors.copy()
+        vectors[rows] = cached_embeddings(db, [ids[k] for k in rows], windows, CUE_WINDOW)
+    return vectors
