@@ -121,7 +121,7 @@ def test_the_classifier_ranks_once_a_code_has_enough_codings(semantic_project):
                                                                        "demand_orders": "classifier"}
     skills = list_suggestions(semantic_project.db, code_id="skills_ageing")
     assert skills and all(s["method"] == s["source"] == "classifier" for s in skills)
-    assert "logistic regression on 8 coded" in skills[0]["reason"]
+    assert "logistic regression and a vote" in skills[0]["reason"] and "on 8 coded segments" in skills[0]["reason"]
     suggested = {s["snippet"] for s in skills}
     assert suggested & set(SKILLS[8:]) and not suggested & set(SKILLS[:8])  # coded ones are not suggested again
     assert len(suggested & set(SKILLS[8:])) >= len(suggested) * 0.75

@@ -1,6 +1,7 @@
-"""Semantic suggestions: a logistic-regression classifier per code over sentence embeddings, trained on
-the project's codings, the codebook's training examples and the codes' example quotations; codes with
-too few of those fall back to cosine similarity with the code's definition.
+"""Semantic suggestions: a logistic-regression classifier per code over sentence embeddings (for a
+theme, with a vote of the nearest training passages beside it), trained on the project's codings,
+the codebook's training examples and the codes' example quotations; codes with too few of those
+fall back to cosine similarity with the code's definition.
 
 Labels roll up: a passage coded with a sub-code teaches its parent too. Classifiers run down the
 tree: a sub-code is considered only where its parent's classifier fires, and a parent is suggested
@@ -14,6 +15,8 @@ import time
 DEFAULT_THRESHOLD = 0.40  # cosine similarity to a code's text; best on the tuning split of corpus/gold
 CLASSIFIER_THRESHOLD = 0.6  # probability; best in leave-one-document-out runs on the tuning split
 CLASSIFIER_C = 2.0  # inverse regularisation strength, chosen in the same runs
+NEIGHBOURS = 25  # nearest training passages that vote beside a theme's regression
+NEIGHBOUR_WEIGHT = 0.5  # share of their vote in a theme's score; both chosen leaving one gold part out
 MIN_CODINGS = 8
 MAX_PER_CODE = 200
 MIN_WORDS = 3
@@ -68,6 +71,30 @@ def train_classifier(x, y):
     from sklearn.linear_model import LogisticRegression
 
     return LogisticRegression(C=CLASSIFIER_C, class_weight="balanced", max_iter=2000).fit(x, y)
+
+
+def nearest_training_rows(x_train, vectors, k: int = NEIGHBOURS):
+    """Row numbers of the k most similar training passages for each row of vectors, most similar first (unit
+    vectors: dot product), computed in blocks so that memory stays bounded on large projects."""
+    import numpy as np
+
+    k = max(1, min(k, len(x_train)))
+    out = np.zeros((len(vectors), k), dtype=np.int64)
+    for start in range(0, len(vectors), 2048):
+        similarity = vectors[start:start + 2048] @ x_train.T
+        top = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
+        order = np.argsort(-np.take_along_axis(similarity, top, axis=1), axis=1, kind="stable")
+        out[start:start + 2048] = np.take_along_axis(top, order, axis=1)
+    return out
+
+
+def neighbour_vote(y, nearest):
+    """Share of the nearest training passages that carry the code, as a probability on the same footing as the
+    class-balanced regression: the odds are divided by the code's odds among all training passages. A code with
+    fewer passages than neighbours asks as many neighbours as it has passages."""
+    share = y[nearest[:, :max(1, min(nearest.shape[1], int(y.sum())))]].mean(axis=1)
+    prior = y.mean()
+    return share / (share + (1 - share) * prior / (1 - prior) + 1e-12) if 0 < prior < 1 else share
 
 
 def training_set(db, coded: dict[str, set[int]], example_vectors, example_labels, pool: list[int], min_codings: int):
@@ -139,6 +166,7 @@ def suggest_semantic(db, code_ids: list[str] | None = None, document_ids: list[i
     x, labels, _, n_examples = training_set(db, coded, example_vectors, example_labels,
                                                      [i for i in ids if i not in all_coded], min_codings)
     parent_of = {c["id"]: c["parent_id"] for c in codes}
+    nearest = nearest_training_rows(x, vectors)
     fires: dict[str, np.ndarray] = {}
     scores: dict[str, np.ndarray] = {}
     how: dict[str, tuple[str, float, str]] = {}
@@ -146,11 +174,13 @@ def suggest_semantic(db, code_ids: list[str] | None = None, document_ids: list[i
         y = labels[code["id"]]
         if y.sum() >= min_codings and len(y) - y.sum() >= min_codings:
             clf = train_classifier(x, y)
-            scores[code["id"]] = clf.predict_proba(vectors)[:, 1]
+            weight = NEIGHBOUR_WEIGHT if code["parent_id"] is None else 0.0
+            scores[code["id"]] = ((1 - weight) * clf.predict_proba(vectors)[:, 1]
+                                  + weight * neighbour_vote(y, nearest))
             from_examples = int(y[len(y) - n_examples:].sum()) if n_examples else 0
-            why = (f"logistic regression on {int(y.sum()) - from_examples} coded segments and {from_examples} "
-                   f"example passages of this code against {len(y) - int(y.sum())} others "
-                   f"(probability >= {classifier_threshold:.2f})")
+            why = (f"logistic regression and a vote of the most similar passages, on "
+                   f"{int(y.sum()) - from_examples} coded segments and {from_examples} example passages of this "
+                   f"code against {len(y) - int(y.sum())} others (probability >= {classifier_threshold:.2f})")
             how[code["id"]] = ("classifier", classifier_threshold, why)
         else:
             cutoff = _threshold(threshold, code["id"])
