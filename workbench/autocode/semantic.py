@@ -174,13 +174,16 @@ def suggest_semantic(db, code_ids: list[str] | None = None, document_ids: list[i
         y = labels[code["id"]]
         if y.sum() >= min_codings and len(y) - y.sum() >= min_codings:
             clf = train_classifier(x, y)
-            weight = NEIGHBOUR_WEIGHT if code["parent_id"] is None else 0.0
-            scores[code["id"]] = ((1 - weight) * clf.predict_proba(vectors)[:, 1]
-                                  + weight * neighbour_vote(y, nearest))
+            scores[code["id"]] = clf.predict_proba(vectors)[:, 1]
+            model = "logistic regression"
+            if code["parent_id"] is None:  # a theme: the nearest passages vote too
+                scores[code["id"]] = ((1 - NEIGHBOUR_WEIGHT) * scores[code["id"]]
+                                      + NEIGHBOUR_WEIGHT * neighbour_vote(y, nearest))
+                model = "logistic regression and a vote of the most similar passages"
             from_examples = int(y[len(y) - n_examples:].sum()) if n_examples else 0
-            why = (f"logistic regression and a vote of the most similar passages, on "
-                   f"{int(y.sum()) - from_examples} coded segments and {from_examples} example passages of this "
-                   f"code against {len(y) - int(y.sum())} others (probability >= {classifier_threshold:.2f})")
+            why = (f"{model}, on {int(y.sum()) - from_examples} coded segments and {from_examples} "
+                   f"example passages of this code against {len(y) - int(y.sum())} others "
+                   f"(probability >= {classifier_threshold:.2f})")
             how[code["id"]] = ("classifier", classifier_threshold, why)
         else:
             cutoff = _threshold(threshold, code["id"])
