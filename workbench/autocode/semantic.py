@@ -166,7 +166,7 @@ def suggest_semantic(db, code_ids: list[str] | None = None, document_ids: list[i
     x, labels, _, n_examples = training_set(db, coded, example_vectors, example_labels,
                                                      [i for i in ids if i not in all_coded], min_codings)
     parent_of = {c["id"]: c["parent_id"] for c in codes}
-    nearest = nearest_training_rows(x, vectors)
+    nearest = None  # computed once, when the first theme with a classifier needs it
     fires: dict[str, np.ndarray] = {}
     scores: dict[str, np.ndarray] = {}
     how: dict[str, tuple[str, float, str]] = {}
@@ -177,6 +177,8 @@ def suggest_semantic(db, code_ids: list[str] | None = None, document_ids: list[i
             scores[code["id"]] = clf.predict_proba(vectors)[:, 1]
             model = "logistic regression"
             if code["parent_id"] is None:  # a theme: the nearest passages vote too
+                if nearest is None:
+                    nearest = nearest_training_rows(x, vectors)
                 scores[code["id"]] = ((1 - NEIGHBOUR_WEIGHT) * scores[code["id"]]
                                       + NEIGHBOUR_WEIGHT * neighbour_vote(y, nearest))
                 model = "logistic regression and a vote of the most similar passages"
