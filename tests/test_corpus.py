@@ -36,7 +36,7 @@ def test_types_and_speakers(corpus_project):
     for d in docs:
         by_type.setdefault(d["type"], []).append(d)
     assert len(by_type["interview"]) >= 6 and len(by_type["focus_group"]) >= 2
-    assert len(by_type["notes"]) >= 2 and len(by_type["document"]) >= 3 and len(by_type["survey"]) == 24 + 14 + 12 + 12
+    assert len(by_type["notes"]) >= 2 and len(by_type["document"]) >= 3 and len(by_type["survey"]) == 24 + 14 + 12 + 12 + 12
     for d in by_type["interview"]:
         assert len(project.speakers(d["id"])) == 2, d["title"]
     for d in by_type["focus_group"]:
