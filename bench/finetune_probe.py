@@ -156,7 +156,6 @@ def main() -> None:
     from workbench.store.codes import ancestor_chains
     from workbench.store.examples import list_examples
 
-    torch_threads = os.cpu_count()
     project = Project(os.path.join(tempfile.mkdtemp(prefix="wb-finetune-"), "probe.db"))
     project.ingest([ROOT / "corpus" / "sources"], manifest=ROOT / "corpus" / "manifest.csv")
     project.load_codebook(ROOT / "codebooks" / "manufacturing_regions.yaml")
@@ -175,7 +174,7 @@ def main() -> None:
     texts = train_texts + [e["text"] for e in examples]
     test = units["test"]
     print(f"training passages: {len(texts)} ({len(train_ids)} coded-corpus segments, {len(examples)} examples); "
-          f"test segments scored: {int(test['scored'].sum())}; threads: {torch_threads}", flush=True)
+          f"test segments scored: {int(test['scored'].sum())}; CPU cores: {os.cpu_count()}", flush=True)
 
     started = time.perf_counter()
     base = gated_f1(test, baseline_probs(x_train, y_train, classifier_embeddings(project.db, test["ids"])), themes)
