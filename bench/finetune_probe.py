@@ -37,7 +37,7 @@ def split_units(project, split: str, themes: list[str], chains: dict):
     import numpy as np
 
     from workbench.autocode.context import cue_windows
-    from workbench.autocode.evaluate import read_gold
+    from workbench.autocode.evaluate import predicted_spans, read_gold, to_units
     from workbench.autocode.scope import interviewer_segment_ids
 
     db = project.db
@@ -45,21 +45,18 @@ def split_units(project, split: str, themes: list[str], chains: dict):
     marks = ",".join("?" * len(docs))
     segs = list(db.query(f'SELECT id, document_id, start, "end", text FROM segments WHERE document_id IN ({marks}) '
                          "ORDER BY document_id, ordinal", list(docs)))
-    by_doc: dict[int, list[int]] = {}
-    for k, s in enumerate(segs):
-        by_doc.setdefault(s["document_id"], []).append(k)
+    by_doc: dict[int, list[tuple[int, int, int]]] = {}
+    for s in segs:
+        by_doc.setdefault(s["document_id"], []).append((s["id"], s["start"], s["end"]))
+    row_of = {s["id"]: k for k, s in enumerate(segs)}
 
     def themes_of(rows):
         out = np.zeros((len(segs), len(themes)), dtype=int)
-        for doc, start, end, code in rows:
-            for k in by_doc.get(doc, []):
-                if segs[k]["start"] < end and start < segs[k]["end"]:
-                    out[k, themes.index(chains.get(code, [code])[-1])] = 1
+        for segment_id, code in to_units(by_doc, rows):
+            out[row_of[segment_id], themes.index(chains.get(code, [code])[-1])] = 1
         return out
 
-    rules = [(r["document_id"], r["start"], r["end"], r["code_id"]) for r in db.query(
-        f'SELECT document_id, start, "end", code_id FROM suggestions WHERE method = \'rules\' AND document_id IN ({marks})',
-        list(docs))]
+    rules = predicted_spans(db, docs, method="rules")
     ids = [s["id"] for s in segs]
     windows = cue_windows(db, ids)
     questions = interviewer_segment_ids(db)
