@@ -187,7 +187,7 @@ def best_of(fn, repeat: int) -> tuple[float, object]:
 
 def rules_benchmark(project, repeat: int = 3) -> dict:
     """suggest_rules (warm pipeline) against the regex baseline over the same segments."""
-    from workbench.autocode.nlp import lookup_nlp
+    from workbench.nlp.pipelines import lookup_nlp
     from workbench.autocode.rules import suggest_rules
 
     db = project.db
@@ -219,7 +219,7 @@ def rules_benchmark(project, repeat: int = 3) -> dict:
 def semantic_benchmark(project, n_segments: int = 10_000) -> dict:
     """suggest_semantic over the first documents holding n_segments segments: cold cache, then warm with
     classifiers for three codes."""
-    from workbench.autocode.embeddings import model
+    from workbench.embeddings.encoders import model
     from workbench.autocode.semantic import MIN_WORDS, suggest_semantic
     from workbench.autocode.suggestions import accept, list_suggestions
 

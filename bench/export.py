@@ -158,7 +158,7 @@ def run_pseudonyms(args) -> None:
     def survives(name: str) -> bool:
         return re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", joined) is not None
 
-    from workbench.export.pseudonymise import GENERIC_SPEAKER
+    from workbench.privacy.pseudonymise import GENERIC_SPEAKER
 
     name_speakers = [s for s in speakers if not GENERIC_SPEAKER.match(s) and not any(w.islower() for w in s.split())]
     listed = manifest_names + name_speakers

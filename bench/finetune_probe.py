@@ -148,7 +148,7 @@ def main() -> None:
     import numpy as np
 
     from workbench.autocode.context import classifier_embeddings
-    from workbench.autocode.embeddings import example_embeddings
+    from workbench.embeddings.cache import example_embeddings
     from workbench.project import Project
     from workbench.store.codes import ancestor_chains
     from workbench.store.examples import list_examples

@@ -7,7 +7,7 @@ with a running header, page numbers in the footer, section headings and
 deterministic English-like prose, then times in this process, best of N runs:
 
   (a) raw: pypdfium2 ``page.get_textpage().get_text_range()`` for every page;
-  (b) ours: ``workbench.ingest.pdf.read`` (reading order, header/footer removal,
+  (b) ours: ``workbench.ingest.readers.pdf.read`` (reading order, header/footer removal,
       paragraphs, headings, bullets).
 
 and prints pages per second for each, the ratio ours/raw and peak memory.
@@ -190,7 +190,7 @@ def _raw_extract(data: bytes) -> int:
 
 def _ours(data: bytes):
     from workbench.ingest._base import ReadOptions
-    from workbench.ingest.pdf import read
+    from workbench.ingest.readers.pdf import read
 
     return read(data, "bench.pdf", ReadOptions())
 
@@ -269,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"PDF ingest benchmark: {r['pages']} two-column pages, {r['pdf_bytes'] / 1e6:.2f} MB "
           f"(generated in {r['generate_s']:.1f}s), best of {r['runs']}")
     print(f"  raw pypdfium2 get_text_range : {r['raw_s']:.3f}s  {r['raw_pages_per_s']:.0f} pages/s")
-    print(f"  workbench.ingest.pdf.read    : {r['ours_s']:.3f}s  {r['ours_pages_per_s']:.0f} pages/s")
+    print(f"  workbench.ingest.readers.pdf.read    : {r['ours_s']:.3f}s  {r['ours_pages_per_s']:.0f} pages/s")
     print(f"  ratio ours/raw               : {r['ratio_ours_to_raw']:.2f}x")
     print(f"  output: {r['blocks']} blocks ({r['headings']} headings, {r['bullets']} bullets), "
           f"{r['header_or_page_lines_left']} blocks with header/page-number text")

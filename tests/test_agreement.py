@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.agreement import (
+from workbench.coding.agreement import (
     agreement,
     cohen_kappa,
     krippendorff_alpha,

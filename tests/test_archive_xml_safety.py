@@ -6,8 +6,8 @@ import zipfile
 import pytest
 
 from workbench.errors import CorruptFileError, UnsafeFileError
-from workbench.ingest.archive import open_zip
-from workbench.xmlsafe import parse_xml
+from workbench.files.archive import open_zip
+from workbench.files.safe_xml import parse_xml
 
 
 def make_zip(members: dict[str, bytes]) -> bytes:

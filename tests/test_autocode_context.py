@@ -54,7 +54,8 @@ def test_paragraphs_and_turns_get_no_window(project, tmp_path):
 @pytest.mark.slow
 def test_classifier_embeddings_use_the_window_and_cache_it(captions):
     from workbench.autocode.context import CUE_WINDOW, classifier_embeddings
-    from workbench.autocode.embeddings import embed_texts, segment_embeddings
+    from workbench.embeddings.cache import segment_embeddings
+    from workbench.embeddings.encoders import embed_texts
 
     project, _, ids = captions
     order = [ids["Who are your main customers?"], ids["that everything orbits around,"]]

@@ -90,7 +90,7 @@ def test_rules_suggest_each_matching_segment_and_code_with_the_rule_as_source(co
 
 
 def test_lemma_rule_catches_an_inflected_form_with_the_blank_pipeline():
-    from workbench.autocode.nlp import blank_pipeline
+    from workbench.nlp.pipelines import blank_pipeline
 
     rules = compile_rules([{"id": "ageing", "patterns": {"lemmas": ["retire"]}}], blank_pipeline())
     found, _ = match_texts(rules, ["He is retiring soon.", "She retired in May.", "Retirement age.", "A tire."])
@@ -99,7 +99,7 @@ def test_lemma_rule_catches_an_inflected_form_with_the_blank_pipeline():
 
 
 def test_a_lemma_the_tables_lack_still_matches_its_regular_inflections():
-    from workbench.autocode.nlp import blank_pipeline
+    from workbench.nlp.pipelines import blank_pipeline
 
     rules = compile_rules([{"id": "local", "patterns": {"lemmas": ["reshore", "upskill"]}}], blank_pipeline())
     found, _ = match_texts(rules, ["Reshoring is talk.", "We reshored two lines.", "Upskilling staff.", "A shore."])
@@ -141,7 +141,7 @@ def test_unknown_code_or_document_is_an_error(coded_project):
 
 def test_pre_check_never_drops_a_match_spacy_would_find():
     """Matching only pre-checked segments gives what matching every segment with the full pipeline gives."""
-    from workbench.autocode.nlp import blank_pipeline
+    from workbench.nlp.pipelines import blank_pipeline
 
     pipeline = blank_pipeline()
     codes = [{"id": "a", "patterns": {"keywords": ["not", "km", "co"], "lemmas": ["go", "child", "be"]}},
@@ -168,7 +168,7 @@ def test_pre_check_never_drops_a_match_spacy_would_find():
 def test_lemma_forms_invert_the_rule_lemmatizer_of_the_small_model():
     import spacy
 
-    from workbench.autocode.nlp import lemma_forms
+    from workbench.nlp.pipelines import lemma_forms
 
     pipeline = spacy.blank("en")
     lemmatizer = pipeline.add_pipe("lemmatizer", config={"mode": "rule"})
@@ -182,7 +182,7 @@ def test_lemma_forms_invert_the_rule_lemmatizer_of_the_small_model():
 
 
 def test_token_patterns_needing_the_model_are_reported_with_the_blank_pipeline():
-    from workbench.autocode.nlp import blank_pipeline
+    from workbench.nlp.pipelines import blank_pipeline
 
     codes = [{"id": "a", "patterns": {"tokens": [[{"POS": "NOUN"}, {"LOWER": "gap"}]]}}]
     rules = compile_rules(codes, blank_pipeline())
@@ -201,7 +201,7 @@ def test_interviewer_speakers(speaker, interviewer, expected):
 
 
 def test_plain_patterns_use_lookup_lemmas_and_part_of_speech_patterns_the_small_model(project, tmp_path):
-    from workbench.autocode.nlp import MODEL_NAMES
+    from workbench.nlp.pipelines import MODEL_NAMES
 
     pytest.importorskip(MODEL_NAMES[1], reason="the small English model package is not installed")
     (tmp_path / "tiny.yaml").write_text(CODEBOOK)

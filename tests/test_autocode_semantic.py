@@ -65,17 +65,18 @@ def semantic_project(project, tmp_path):
 def test_segment_embeddings_are_cached_and_recomputed_when_the_text_changes(semantic_project, monkeypatch):
     import numpy as np
 
-    from workbench.autocode import embeddings
+    from workbench.embeddings import cache as embeddings
+    from workbench.embeddings import encoders
 
     db = semantic_project.db
     ids = [semantic_project.segment_ids[t] for t in SKILLS[:4] + DEMAND[:4]]
     computed = []
-    original = embeddings.embed_texts
+    original = encoders.embed_texts
 
     def counting(texts, *args, **kwargs):
         computed.extend(texts)
         return original(texts, *args, **kwargs)
-    monkeypatch.setattr(embeddings, "embed_texts", counting)
+    monkeypatch.setattr(encoders, "embed_texts", counting)
     first = embeddings.segment_embeddings(db, ids)
     assert first.shape == (8, embeddings.DIM) and first.dtype == np.float32
     assert np.allclose(np.linalg.norm(first, axis=1), 1.0, atol=1e-4)

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.conftest import ROOT
-from workbench.codebook import codebook_to_yaml, load_codebook_file, parse_codebook
+from workbench.codebook.codebook_file import codebook_to_yaml, load_codebook_file, parse_codebook
 from workbench.errors import CodebookError
 
 GOOD = """version: 2

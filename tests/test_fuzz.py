@@ -112,7 +112,7 @@ def test_random_bytes_never_crash_a_reader(name, data):
 @FUZZ
 @given(text=st.text(max_size=400))
 def test_random_text_never_crashes_the_codebook_loader(text):
-    from workbench.codebook import parse_codebook
+    from workbench.codebook.codebook_file import parse_codebook
 
     try:
         parse_codebook(text, "fuzz.yaml")
@@ -126,7 +126,7 @@ CODEBOOK = (ROOT / "codebooks" / "field_themes.yaml").read_text(encoding="utf-8"
 @FUZZ
 @given(cut=st.integers(0, len(CODEBOOK)), junk=st.text(max_size=20))
 def test_damaged_codebooks_fail_with_a_codebook_error(cut, junk):
-    from workbench.codebook import parse_codebook
+    from workbench.codebook.codebook_file import parse_codebook
 
     try:
         parse_codebook(CODEBOOK[:cut] + junk + CODEBOOK[cut + len(junk):], "fuzz.yaml")

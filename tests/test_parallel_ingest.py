@@ -5,6 +5,7 @@ import sys
 import pytest
 
 from tests.conftest import ROOT
+from workbench.ingest import pipeline
 
 sys.path.insert(0, str(ROOT / "bench"))
 import synthetic
@@ -65,7 +66,7 @@ def test_automatic_workers_stay_in_one_process_for_small_batches(tmp_path, monke
     def refuse(*args, **kwargs):
         raise AssertionError("a small batch should not start workers")
 
-    monkeypatch.setattr(parallel, "ingest_in_workers", refuse)
+    monkeypatch.setattr(parallel, "map_in_workers", refuse)
     with Project(tmp_path / "small.db") as project:
         outcomes = project.ingest([batch / "src"])  # 43 files: under the automatic threshold
     assert sum(o.status == "ingested" for o in outcomes) == 40
@@ -75,7 +76,7 @@ def test_a_killed_worker_fails_its_files_and_the_batch_goes_on(tmp_path, batch, 
     from workbench.ingest import parallel
     from workbench.project import Project
 
-    monkeypatch.setattr(parallel, "prepare_file", prepare_or_die)  # workers get it by name, through pickle
+    monkeypatch.setattr(pipeline, "prepare_file", prepare_or_die)  # workers get it by name, through pickle
     with Project(tmp_path / "k.db") as project:
         outcomes = project.ingest([batch / "src"], workers=2)
         stored = {d["file_name"] for d in project.documents()}
@@ -90,6 +91,7 @@ def test_a_killed_worker_fails_its_files_and_the_batch_goes_on(tmp_path, batch, 
 
 
 VICTIM = "int000005.txt"
+real_prepare_file = pipeline.prepare_file  # taken before the test patches pipeline.prepare_file
 
 
 def prepare_or_die(path, *args):
@@ -98,8 +100,6 @@ def prepare_or_die(path, *args):
     import os
     import signal
 
-    from workbench.ingest.pipeline import prepare_file
-
     if path.name == VICTIM and multiprocessing.parent_process() is not None:
         os.kill(os.getpid(), signal.SIGKILL)
-    return prepare_file(path, *args)
+    return real_prepare_file(path, *args)

@@ -109,7 +109,7 @@ def test_unreadable_folder(project, tmp_path):
 
 
 def test_reader_bug_is_reported_and_batch_goes_on(project, tmp_path, monkeypatch):
-    from workbench.ingest import text
+    from workbench.ingest.readers import text
 
     (tmp_path / "a.md").write_text("fine markdown")
     (tmp_path / "b.txt").write_text("boom")

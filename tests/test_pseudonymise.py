@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from tests.test_export_excerpts import build_coded
 from workbench.errors import ExportError
-from workbench.export.pseudonymise import Pseudonymiser, read_mapping, read_terms
+from workbench.privacy.pseudonymise import Pseudonymiser, read_mapping, read_terms
 
 
 def test_consistent_pseudonyms_short_forms_and_report():

@@ -4,7 +4,7 @@ import pytest
 
 from tests.conftest import shared_fixture
 from workbench.errors import CorruptFileError, EmptyFileError
-from workbench.ingest import captions
+from workbench.ingest.readers import captions
 from workbench.ingest._base import ReadOptions
 from workbench.ingest.segment import build_document
 

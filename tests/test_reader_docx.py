@@ -17,7 +17,7 @@ from workbench.errors import (
     UnsupportedFormatError,
     WorkbenchError,
 )
-from workbench.ingest import docx as docx_reader
+from workbench.ingest.readers import docx as docx_reader
 from workbench.ingest._base import ReadOptions
 
 FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "office"

@@ -7,7 +7,7 @@ import codecs
 import pytest
 
 from workbench.errors import BinaryFileError, EmptyFileError
-from workbench.ingest import html as html_reader
+from workbench.ingest.readers import html as html_reader
 from workbench.ingest._base import ReadOptions
 
 

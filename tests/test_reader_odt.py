@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from workbench.errors import CorruptFileError, EmptyFileError, EncryptedFileError, UnsafeFileError
-from workbench.ingest import odt as odt_reader
+from workbench.ingest.readers import odt as odt_reader
 from workbench.ingest._base import ReadOptions
 
 FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "office"

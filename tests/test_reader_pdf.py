@@ -1,4 +1,4 @@
-"""Tests for the PDF reader (workbench.ingest.pdf).
+"""Tests for the PDF reader (workbench.ingest.readers.pdf).
 
 Generated PDFs (reportlab, into tmp_path) check reading order, running headers,
 page numbers, paragraphs and errors; the shared real-world fixtures
@@ -23,7 +23,7 @@ from workbench.errors import (
     WorkbenchError,
 )
 from workbench.ingest._base import ReadOptions, ReadResult
-from workbench.ingest.pdf import _clean_title, read
+from workbench.ingest.readers.pdf import _clean_title, read
 
 FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "pdf"
 HEADER = "Regional Skills Review 2025 \u2014 Draft"
@@ -615,7 +615,7 @@ def test_form_fields_and_annotations(tmp_path):
 
 def test_paragraph_cut_by_a_page_break_is_joined():
     from workbench.ingest._base import Block
-    from workbench.ingest.pdf import join_continued_paragraphs
+    from workbench.ingest.readers.pdf import join_continued_paragraphs
 
     blocks = [Block("The base includes advanced", page=1), Block("materials and coatings.", page=2),
               Block("A new paragraph.", page=2), Block("Ends here.", page=2), Block("lower but after a stop", page=2)]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from workbench.errors import CorruptFileError, EmptyFileError
-from workbench.ingest import rtf as rtf_reader
+from workbench.ingest.readers import rtf as rtf_reader
 from workbench.ingest._base import ReadOptions
 
 FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "office"

@@ -5,7 +5,7 @@ import io
 import pytest
 
 from workbench.errors import IngestError
-from workbench.ingest import survey
+from workbench.ingest.readers import survey
 from workbench.ingest._base import ReadOptions
 
 CSV = (

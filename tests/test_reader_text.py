@@ -5,7 +5,7 @@ import codecs
 import pytest
 
 from workbench.errors import BinaryFileError, EmptyFileError
-from workbench.ingest import text
+from workbench.ingest.readers import text
 from workbench.ingest._base import ReadOptions
 
 SAMPLE = "Zoë said: “the café’s welders” cost £40k — naïve.\n\nSecond paragraph."

@@ -3,7 +3,7 @@
 import pytest
 
 from workbench.ingest.segment import build_document
-from workbench.ingest.text import text_to_blocks
+from workbench.ingest.readers.text import text_to_blocks
 
 
 def turns(text, **kw):

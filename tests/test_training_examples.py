@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import ROOT
-from workbench.codebook_examples import companion_path, parse_examples
+from workbench.codebook.examples_file import companion_path, parse_examples
 from workbench.errors import CodebookError
 
 BOOK = """version: 1

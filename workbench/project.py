@@ -127,8 +127,8 @@ class Project:
     def load_codebook(self, path: str | os.PathLike, examples: str | os.PathLike | None = None) -> dict[str, Any]:
         """Validate a codebook file and add (or update) its codes in the project, with its training
         examples (`examples`, else `<name>.examples.yaml` beside the codebook when present); all or nothing."""
-        from workbench.codebook import load_codebook_file
-        from workbench.codebook_examples import companion_path, load_examples_file
+        from workbench.codebook.codebook_file import load_codebook_file
+        from workbench.codebook.examples_file import companion_path, load_examples_file
         from workbench.store.codes import load_codebook
         from workbench.store.database import writing
         from workbench.store.examples import replace_examples
@@ -149,7 +149,7 @@ class Project:
 
     def load_training_examples(self, path: str | os.PathLike, codebook: str | None = None) -> int:
         """Replace a codebook's training examples with the passages of a file; returns how many."""
-        from workbench.codebook_examples import load_examples_file
+        from workbench.codebook.examples_file import load_examples_file
         from workbench.store.codes import resolve_codebook
         from workbench.store.examples import replace_examples
 
@@ -171,7 +171,7 @@ class Project:
 
     def export_codebook(self, name: str | None = None) -> str:
         """The project's codebook as YAML text."""
-        from workbench.codebook import codebook_to_yaml
+        from workbench.codebook.codebook_file import codebook_to_yaml
         from workbench.store.codes import export_codebook
 
         return codebook_to_yaml(export_codebook(self.db, name))
@@ -331,26 +331,26 @@ class Project:
     def excerpts(self, code: str | None = None, with_subcodes: bool = True, coder: str | None = None,
                  doc_type: str | None = None, attributes: dict[str, str] | None = None, speaker: str | None = None):
         """Coded excerpts as a pandas DataFrame (one row per coding, attributes as columns)."""
-        from workbench.queries import excerpts
+        from workbench.coding.queries import excerpts
 
         return excerpts(self.db, code, with_subcodes, coder, doc_type, attributes, speaker)
 
     def matrix(self, cols: str = "document", count: str = "segments", coder: str | None = None, rollup: bool = True):
         """Codes x documents / document types / attribute values (`attribute:NAME`), as a DataFrame."""
-        from workbench.queries import matrix
+        from workbench.coding.queries import matrix
 
         return matrix(self.db, cols, count, coder, rollup)
 
     def cooccurrence(self, unit: str = "segment", coder: str | None = None, rollup: bool = False):
         """Codes x codes: segments (or documents) carrying both."""
-        from workbench.queries import cooccurrence
+        from workbench.coding.queries import cooccurrence
 
         return cooccurrence(self.db, unit, coder, rollup)
 
     def agreement(self, coder_a: str, coder_b: str, unit: str = "segment", codes: list[str] | None = None,
                   skip_uncoded: bool = False, with_subcodes: bool = False) -> dict[str, Any]:
         """Percent agreement, Cohen's kappa and Krippendorff's alpha between two coders, with disagreements."""
-        from workbench.agreement import agreement
+        from workbench.coding.agreement import agreement
 
         return agreement(self.db, coder_a, coder_b, unit, codes, skip_uncoded, with_subcodes)
 
@@ -495,7 +495,7 @@ class Project:
                       use_model: bool = True, categories=("person", "org", "place")):
         """A Pseudonymiser primed with a mapping CSV (always wins), a terms list and the project's
         speaker names and name-like attributes (e.g. interviewer)."""
-        from workbench.export.pseudonymise import (
+        from workbench.privacy.pseudonymise import (
             Pseudonymiser,
             read_mapping,
             read_terms,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from workbench.autocode.embeddings import (
+from workbench.embeddings.cache import (
     MODEL_NAME,
     cached_embeddings,
     segment_embeddings,

@@ -80,7 +80,7 @@ class RuleSet:
 
     def close_triggers(self) -> None:
         """Add the text runs of tokenizer special cases that yield a trigger ("cannot" for "not")."""
-        from workbench.autocode.nlp import special_case_pieces
+        from workbench.nlp.pipelines import special_case_pieces
 
         for piece, sources in special_case_pieces(self.pipeline).items():
             if piece in self.trigger_flags:
@@ -94,7 +94,7 @@ def _piece(word: str) -> str | None:
     """The letter or digit run of a word to look for: the longest that is not a stop word."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    from workbench.autocode.nlp import pieces
+    from workbench.nlp.pipelines import pieces
 
     found = pieces(word)
     return max(found, key=lambda p: (p not in STOP_WORDS, len(p))) if found else None
@@ -110,7 +110,7 @@ def compile_rules(codes: list[dict], pipeline=None) -> RuleSet:
     """Compile the patterns of codes (rows with id and patterns) into matchers and a pre-check."""
     from spacy.matcher import PhraseMatcher
 
-    from workbench.autocode import nlp as nlp_module
+    from workbench.nlp import pipelines as nlp_module
 
     pipeline = pipeline or nlp_module.nlp()
     lookup = nlp_module.is_lookup_pipeline(pipeline)
@@ -155,7 +155,7 @@ def compile_rules(codes: list[dict], pipeline=None) -> RuleSet:
 def _add_token_rule(rs: RuleSet, rule: Rule, pattern, lookup: bool) -> bool:
     from spacy.matcher import Matcher
 
-    from workbench.autocode.nlp import lemma_forms
+    from workbench.nlp.pipelines import lemma_forms
 
     specs = [{str(k).upper(): v for k, v in spec.items()} for spec in pattern] if isinstance(pattern, list) else []
     attrs = {k for spec in specs if isinstance(spec, dict) for k in spec if k != "OP"}
@@ -247,7 +247,7 @@ def _enabled_pipes(pipeline, attrs: set[str]) -> list[str]:
 def match_texts(rs: RuleSet, texts: list[str], skip: list[set[str]] | None = None) -> tuple[list[dict], int]:
     """For each text {code id: [(char offset, rule id, matched text), ...]} over codes not in skip; and how
     many texts passed the pre-check and went through spaCy."""
-    from workbench.autocode.nlp import is_lookup_pipeline, lookup_lemma, pieces
+    from workbench.nlp.pipelines import is_lookup_pipeline, lookup_lemma, pieces
 
     pipeline = rs.pipeline
     groups: dict[str, list[int]] = {group: [] for group in GROUPS}
@@ -396,7 +396,7 @@ def suggest_rules(db, code_ids: list[str] | None = None, document_ids: list[int]
 
     Interviewer and moderator turns are left out unless include_interviewer is set.
     """
-    from workbench.autocode.nlp import (
+    from workbench.nlp.pipelines import (
         is_lookup_pipeline,
         lookup_nlp,
         nlp,

@@ -30,7 +30,7 @@ def code_text(code: dict) -> str:
 
 def coded_segments(db, code_ids: list[str]) -> dict[str, set[int]]:
     """code id -> ids of the segments its codings (or its sub-codes') overlap (any coder, any source)."""
-    from workbench.queries import coded_segments as coded_frame
+    from workbench.coding.queries import coded_segments as coded_frame
 
     out: dict[str, set[int]] = {c: set() for c in code_ids}
     for segment_id, code_id in coded_frame(db)[["segment_id", "code_id"]].itertuples(index=False):
@@ -43,7 +43,8 @@ def example_passages(db, codes: list[dict]):
     of the codes' codebooks and of the codes' example quotations."""
     import numpy as np
 
-    from workbench.autocode.embeddings import embed_texts, example_embeddings
+    from workbench.embeddings.cache import example_embeddings
+    from workbench.embeddings.encoders import embed_texts
     from workbench.store.codes import ancestor_chains
     from workbench.store.examples import list_examples
 
@@ -137,7 +138,7 @@ def suggest_semantic(db, code_ids: list[str] | None = None, document_ids: list[i
     import numpy as np
 
     from workbench.autocode.context import classifier_embeddings
-    from workbench.autocode.embeddings import MODEL_NAME, embed_texts
+    from workbench.embeddings.encoders import MODEL_NAME, embed_texts
     from workbench.autocode.rules import scope_codes, segment_batches
     from workbench.autocode.scope import interviewer_segment_ids
     from workbench.autocode.suggestions import decided_pairs, save_suggestions

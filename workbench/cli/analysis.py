@@ -37,7 +37,7 @@ def _print_frame(frame) -> None:
 @click.pass_context
 def excerpts(ctx, code_id, exact, coder, doc_type, where, speaker, as_json):
     """Coded excerpts with their document, speaker, page and attributes."""
-    from workbench.queries import frame_records
+    from workbench.coding.queries import frame_records
 
     frame = project_of(ctx).excerpts(code_id, not exact, coder, doc_type, parse_where(where), speaker)
     if as_json:

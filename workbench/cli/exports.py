@@ -35,7 +35,7 @@ def _pseudonymiser(project, enabled, mapping, terms):
 
 
 def _report(result, output, report_path, as_json) -> None:
-    from workbench.export.pseudonymise import write_report
+    from workbench.privacy.pseudonymise import write_report
 
     replacements = result.get("replacements")
     if replacements is not None:

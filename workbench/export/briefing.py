@@ -105,7 +105,7 @@ def build_briefing(db, codes: list[str] | None = None, max_quotes: int | None = 
     """A briefing per theme (top-level codes with codings, or the given codes with their sub-codes)."""
     from workbench.export.excerpts import excerpt_table
     from workbench.export.refi_common import project_time
-    from workbench.queries import code_paths
+    from workbench.coding.queries import code_paths
     from workbench.store.codes import code_rows, descendants, get_code
 
     if select not in SELECTIONS:

@@ -17,7 +17,7 @@ def excerpt_table(db, code: str | None = None, with_subcodes: bool = True, coder
     attributes (sorted), coder, memo, offsets. With a pseudonymiser, names in texts are replaced."""
     import pandas as pd
 
-    from workbench.queries import excerpts
+    from workbench.coding.queries import excerpts
 
     frame = excerpts(db, code, with_subcodes, coder, doc_type, attributes, speaker)
     frame["timestamp"] = [clock(None if pd.isna(s) else s) for s in frame["time_start"]]

@@ -22,7 +22,7 @@ def _now() -> str:
 
 def read_refi(path: str | Path, kind: str) -> tuple[RefiProject, bytes]:
     """Read and parse a .qdpx or .qdc file; any damage is one RefiError."""
-    from workbench.ingest.archive import describe
+    from workbench.files.archive import describe
 
     path = Path(path)
     try:
@@ -60,7 +60,7 @@ class _Importer:
         return book
 
     def codes(self, codes: list[RefiCode], book: str, parent: str | None = None) -> None:
-        from workbench.codebook import COLOR_RE
+        from workbench.codebook.codebook_file import COLOR_RE
 
         existing = {r["label"]: r["id"] for r in self.db.query(
             "SELECT id, label FROM codes WHERE parent_id IS ?", [parent])}

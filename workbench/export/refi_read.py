@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 
 from workbench.errors import RefiError, WorkbenchError
 from workbench.export.refi_common import GUID_RE, MAX_ARCHIVE_BYTES, MAX_ARCHIVE_MEMBERS
-from workbench.xmlsafe import split_tag
+from workbench.files.safe_xml import split_tag
 
 
 @dataclass
@@ -98,7 +98,7 @@ class _Reader:
 
     def member_text(self, path: str | None, what: str) -> tuple[bytes | None, str]:
         """Bytes of an `internal://` file of the archive; (None, reason) when it cannot be had."""
-        from workbench.ingest.archive import read_member
+        from workbench.files.archive import read_member
 
         if not path:
             return None, "no file"
@@ -232,8 +232,8 @@ def find_project_member(zf, name: str) -> tuple[str, list[str]]:
 def read_qdpx(data: bytes, name: str) -> RefiProject:
     """Parse a .qdpx (zip with project.qde and Sources/) safely; RefiError when it is not one."""
     from workbench.errors import IngestError
-    from workbench.ingest.archive import open_zip, read_member
-    from workbench.xmlsafe import parse_xml
+    from workbench.files.archive import open_zip, read_member
+    from workbench.files.safe_xml import parse_xml
 
     try:
         zf = open_zip(data, name, MAX_ARCHIVE_BYTES, MAX_ARCHIVE_MEMBERS)
@@ -305,10 +305,10 @@ def _values(reader: _Reader, element, variables: dict[str, str]) -> dict[str, st
 def read_qdc(data: bytes, name: str) -> RefiProject:
     """Parse a .qdc codebook (plain XML, or a zip holding one)."""
     from workbench.errors import IngestError
-    from workbench.xmlsafe import parse_xml
+    from workbench.files.safe_xml import parse_xml
 
     if data[:2] == b"PK":
-        from workbench.ingest.archive import open_zip, read_member
+        from workbench.files.archive import open_zip, read_member
 
         try:
             with open_zip(data, name, MAX_ARCHIVE_BYTES, MAX_ARCHIVE_MEMBERS) as zf:

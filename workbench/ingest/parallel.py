@@ -1,31 +1,26 @@
-"""Parallel ingest: worker processes read and segment files; this process stores them, in order.
+"""Work spread over worker processes, results handled here in input order.
 
-SQLite has one writer, so storing stays here; reading, decoding and segmenting (most of the
-work) spread over the workers. A bounded window of files in flight keeps memory flat.
+Ingest uses it so that reading, decoding and segmenting (most of the work) run in workers while
+this process, SQLite's one writer, stores the results in order. A bounded window of items in
+flight keeps memory flat. The work and what happens to each result are passed in, so this module
+knows nothing of files or the store.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
-
-from workbench.ingest._base import ReadOptions
-from workbench.ingest.pipeline import (
-    IngestOutcome,
-    PreparedFile,
-    prepare_file,
-    store_prepared,
-)
+from typing import Any
 
 WINDOW_PER_WORKER = 8
 
 
-def ingest_in_workers(db, tasks: Iterator, doc_type: str | None, options: ReadOptions, max_bytes: int,
-                      workers: int, progress: Callable[[str], None] | None,
-                      emit: Callable[[IngestOutcome], None]) -> None:
-    """Ingest (SourceFile, entry) tasks with `workers` processes; outcomes go to `emit` in input order."""
+def map_in_workers(items: Iterable[tuple[Any, tuple | None]], work: Callable, finish: Callable, workers: int) -> None:
+    """For each (item, args): run work(*args) in one of `workers` spawned processes, then call
+    finish(item, result, error) here, in input order. Items with args None need no work and go to
+    finish(item, None, None) in their place. work must be picklable (a module-level function)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -34,48 +29,37 @@ def ingest_in_workers(db, tasks: Iterator, doc_type: str | None, options: ReadOp
     window: deque = deque()
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         try:
-            for task in tasks:
-                window.append(task if isinstance(task, IngestOutcome) else
-                              (task, _submit(pool, task, doc_type, options, max_bytes)))
+            for item, args in items:
+                window.append((item, None if args is None else _submit(pool, work, args)))
                 while len(window) > workers * WINDOW_PER_WORKER:
-                    _store_next(db, window.popleft(), doc_type, progress, emit)
+                    _finish_next(window.popleft(), finish)
             while window:
-                _store_next(db, window.popleft(), doc_type, progress, emit)
+                _finish_next(window.popleft(), finish)
         except BaseException:
-            for item in window:
-                if not isinstance(item, IngestOutcome):
-                    item[1].cancel()
+            for _, future in window:
+                if future is not None:
+                    future.cancel()
             raise
 
 
-def _submit(pool, task, doc_type, options, max_bytes):
-    """Hand a file to a worker; once the pool is broken (a worker was killed), prepare it here instead."""
-    source, entry = task
+def _submit(pool, work, args) -> Future:
+    """Hand work to a process; once the pool is broken (a worker was killed), do it here instead."""
     try:
-        return pool.submit(prepare_file, source.path, doc_type, entry, options, max_bytes)
+        return pool.submit(work, *args)
     except BrokenProcessPool:
         done: Future = Future()
-        done.set_result(prepare_file(source.path, doc_type, entry, options, max_bytes))
+        done.set_result(work(*args))
         return done
 
 
-def _store_next(db, item, doc_type, progress, emit) -> None:
-    if isinstance(item, IngestOutcome):
-        emit(item)
+def _finish_next(entry, finish) -> None:
+    item, future = entry
+    if future is None:
+        finish(item, None, None)
         return
-    (source, entry), future = item
-    if progress:
-        progress(str(source.path))
     try:
-        prepared = future.result()
-    except Exception as exc:  # noqa: BLE001 -- a worker that died (out of memory, killed) fails its file, not the batch
-        from workbench.errors import IngestError
-        from workbench.ingest.pipeline import failed_outcome
-
-        if isinstance(exc, BrokenProcessPool):
-            exc = IngestError(f"{source.path.name}: a worker process stopped while this file was being read "
-                              "(killed, or out of memory)", hint="ingest it again; alone, or with --workers 1")
-        prepared = [failed_outcome(source.path, exc)]
-    outcomes = store_prepared(db, prepared, doc_type, entry) if isinstance(prepared, PreparedFile) else prepared
-    for outcome in outcomes:
-        emit(outcome)
+        result = future.result()
+    except Exception as exc:  # noqa: BLE001 -- a worker that died (out of memory, killed) fails its item, not the batch
+        finish(item, None, exc)
+        return
+    finish(item, result, None)

@@ -115,9 +115,24 @@ def ingest_paths(
         workers = (os.cpu_count() or 1) if len(head) == PARALLEL_FROM else 1
         queued = chain(head, queued)
     if workers > 1 and pseudonymiser is None:
-        from workbench.ingest.parallel import ingest_in_workers
+        from workbench.ingest.parallel import map_in_workers
 
-        ingest_in_workers(db, queued, doc_type, options, max_bytes, workers, progress, emit)
+        def finish(task, prepared, error) -> None:
+            if isinstance(task, IngestOutcome):
+                emit(task)
+                return
+            source, entry = task
+            if progress:
+                progress(str(source.path))
+            if error is not None:
+                prepared = [failed_outcome(source.path, _worker_error(source.path, error))]
+            outcomes = store_prepared(db, prepared, doc_type, entry) if isinstance(prepared, PreparedFile) else prepared
+            for outcome in outcomes:
+                emit(outcome)
+
+        work = ((task, None) if isinstance(task, IngestOutcome) else
+                (task, (task[0].path, doc_type, task[1], options, max_bytes)) for task in queued)
+        map_in_workers(work, prepare_file, finish, workers)
         return outcomes
     for task in queued:
         if isinstance(task, IngestOutcome):
@@ -129,6 +144,16 @@ def ingest_paths(
         for outcome in ingest_file(db, item.path, doc_type, entry, options, max_bytes, pseudonymiser):
             emit(outcome)
     return outcomes
+
+
+def _worker_error(path: Path, error: Exception) -> Exception:
+    """What a file's outcome says when the worker reading it failed or died."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    if isinstance(error, BrokenProcessPool):
+        return IngestError(f"{path.name}: a worker process stopped while this file was being read "
+                           "(killed, or out of memory)", hint="ingest it again; alone, or with --workers 1")
+    return error
 
 
 def printable_name(name: str) -> str:
@@ -258,7 +283,7 @@ def _store_result(db, path: Path, fmt: str, source_sha: str, result: ReadResult,
     warnings = list(result.warnings)
     attributes = {**(entry.attributes if entry else {}), **result.attributes}
     if pseudonymiser is not None:
-        from workbench.export.pseudonymise_ingest import pseudonymise_read
+        from workbench.privacy.on_ingest import pseudonymise_read
 
         result, title, attributes = pseudonymise_read(pseudonymiser, result, title, attributes, built.speakers)
         built = build_result(result, fmt, doc_type, entry)
@@ -277,7 +302,7 @@ def _store_result(db, path: Path, fmt: str, source_sha: str, result: ReadResult,
     }
     doc_id = insert_document(db, record, built.segments, attributes, result.memos)
     if pseudonymiser is not None:
-        from workbench.export.pseudonymise_ingest import store_pseudonyms
+        from workbench.privacy.on_ingest import store_pseudonyms
 
         store_pseudonyms(db, pseudonymiser)
     return IngestOutcome(str(path), "ingested", doc_id, record["title"], record["type"],

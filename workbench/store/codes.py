@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from workbench.codebook import COLOR_RE, ID_RE, Code, Codebook
+from workbench.codebook.codebook_file import COLOR_RE, ID_RE, Code, Codebook
 from workbench.errors import CodebookError, NotFoundError
 from workbench.store.database import writing
 

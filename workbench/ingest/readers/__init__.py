@@ -9,20 +9,20 @@ from workbench.errors import UnsupportedFormatError
 
 # extension -> (module, format name)
 READERS: dict[str, tuple[str, str]] = {
-    ".txt": ("workbench.ingest.text", "txt"),
-    ".text": ("workbench.ingest.text", "txt"),
-    ".md": ("workbench.ingest.text", "md"),
-    ".markdown": ("workbench.ingest.text", "md"),
-    ".docx": ("workbench.ingest.docx", "docx"),
-    ".pdf": ("workbench.ingest.pdf", "pdf"),
-    ".odt": ("workbench.ingest.odt", "odt"),
-    ".rtf": ("workbench.ingest.rtf", "rtf"),
-    ".html": ("workbench.ingest.html", "html"),
-    ".htm": ("workbench.ingest.html", "html"),
-    ".vtt": ("workbench.ingest.captions", "vtt"),
-    ".srt": ("workbench.ingest.captions", "srt"),
-    ".csv": ("workbench.ingest.survey", "csv"),
-    ".xlsx": ("workbench.ingest.survey", "xlsx"),
+    ".txt": ("workbench.ingest.readers.text", "txt"),
+    ".text": ("workbench.ingest.readers.text", "txt"),
+    ".md": ("workbench.ingest.readers.text", "md"),
+    ".markdown": ("workbench.ingest.readers.text", "md"),
+    ".docx": ("workbench.ingest.readers.docx", "docx"),
+    ".pdf": ("workbench.ingest.readers.pdf", "pdf"),
+    ".odt": ("workbench.ingest.readers.odt", "odt"),
+    ".rtf": ("workbench.ingest.readers.rtf", "rtf"),
+    ".html": ("workbench.ingest.readers.html", "html"),
+    ".htm": ("workbench.ingest.readers.html", "html"),
+    ".vtt": ("workbench.ingest.readers.captions", "vtt"),
+    ".srt": ("workbench.ingest.readers.captions", "srt"),
+    ".csv": ("workbench.ingest.readers.survey", "csv"),
+    ".xlsx": ("workbench.ingest.readers.survey", "xlsx"),
 }
 
 

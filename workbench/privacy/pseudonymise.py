@@ -350,7 +350,7 @@ def _looks_like_name(term: str, lower_words: set[str]) -> bool:
 
 def _ner_pipeline():
     """The shared spaCy model when it has an entity recogniser, else None."""
-    from workbench.autocode.nlp import nlp
+    from workbench.nlp.pipelines import nlp
 
     pipeline = nlp()
     return pipeline if "ner" in pipeline.pipe_names else None

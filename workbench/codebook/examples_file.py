@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.codebook import _Reader, compose_yaml, read_yaml_file
+from workbench.codebook.codebook_file import _Reader, compose_yaml, read_yaml_file
 
 EXAMPLE_KEYS = {"id", "text", "codes", "style", "note"}
 MAX_EXAMPLES = 20_000

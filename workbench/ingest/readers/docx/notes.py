@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from workbench.ingest._base import Block, Memo, note_mark
-from workbench.ingest.docx_package import clean_text
-from workbench.xmlsafe import split_tag
+from workbench.ingest.readers.docx.package import clean_text
+from workbench.files.safe_xml import split_tag
 
 _SKIP_NOTE_TYPES = {"separator", "continuationSeparator", "continuationNotice"}
 

@@ -3,7 +3,7 @@
 ``read(data, name, options)`` returns the text of a PDF as blocks in reading
 order: columns are read left to right, running headers, footers and page
 numbers are dropped, lines are grouped into paragraphs, headings (larger type),
-bullets and table rows (see ``workbench.ingest.pdf_layout``). Lines inside a
+bullets and table rows (see ``workbench.ingest.readers.pdf.layout``). Lines inside a
 block keep the PDF's line breaks; the ingest pipeline joins them.
 
 Errors name the file: ``EmptyFileError`` (0 bytes), ``EncryptedFileError`` (no
@@ -76,7 +76,7 @@ def _read_pdfium(data: bytes, name: str, options: ReadOptions, deadline: float) 
     import pypdfium2 as pdfium
     from pypdfium2 import raw
 
-    from workbench.ingest.pdf_lines import page_fragments
+    from workbench.ingest.readers.pdf.lines import page_fragments
 
     try:
         doc = pdfium.PdfDocument(data, password=options.password or None)
@@ -163,9 +163,9 @@ def _read_pdfium(data: bytes, name: str, options: ReadOptions, deadline: float) 
 
 
 def _layout(pages, name: str) -> list[Block]:
-    from workbench.ingest.pdf_blocks import body_size, build_blocks, line_pitch
-    from workbench.ingest.pdf_columns import order_pages
-    from workbench.ingest.pdf_running import mark_running_lines
+    from workbench.ingest.readers.pdf.blocks import body_size, build_blocks, line_pitch
+    from workbench.ingest.readers.pdf.columns import order_pages
+    from workbench.ingest.readers.pdf.running import mark_running_lines
 
     mark_running_lines(pages)
     body = body_size(pages)
@@ -317,7 +317,7 @@ def _read_fallback(data: bytes, name: str, options: ReadOptions, deadline: float
     """Recover what pdfminer (lenient with broken cross-reference tables) can read."""
     import pdfplumber
 
-    from workbench.ingest.pdf_layout import Frag, PageText
+    from workbench.ingest.readers.pdf.layout import Frag, PageText
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data), password=options.password or "")

@@ -7,7 +7,7 @@ import re
 from collections import Counter
 
 from workbench.ingest._base import Block
-from workbench.ingest.pdf_layout import STRONG_BULLETS, WEAK_BULLETS, Line, PageText
+from workbench.ingest.readers.pdf.layout import STRONG_BULLETS, WEAK_BULLETS, Line, PageText
 
 _BULLET_RE = re.compile(
     rf"^(?:([{STRONG_BULLETS}])\s*|([{re.escape(WEAK_BULLETS)}])(?:\s+|$)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ctypes
 import re
 
-from workbench.ingest.pdf_layout import STRONG_BULLETS, WEAK_BULLETS, Frag, PageText
+from workbench.ingest.readers.pdf.layout import STRONG_BULLETS, WEAK_BULLETS, Frag, PageText
 
 SPLIT_EM = 1.0  # a gap wider than this many font sizes splits a line into fragments
 

@@ -1,6 +1,6 @@
 """PDF page layout: the page model (fragments, lines, pages) shared by the layout steps.
 
-Used by ``workbench.ingest.pdf``. The text and its geometry come from pdfium's
+Used by ``workbench.ingest.readers.pdf``. The text and its geometry come from pdfium's
 text page: pdfium already orders characters in content-stream order and breaks
 them into lines ("\\r\\n"); for each line we ask for its text-run rectangles
 (one per text object, ``FPDFText_CountRects``/``GetRect``), split a line where

@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 from statistics import median
 
-from workbench.ingest.pdf_layout import Frag, PageText
+from workbench.ingest.readers.pdf.layout import Frag, PageText
 
 BAND = 0.12  # top/bottom share of the page height where running headers live
 

@@ -221,7 +221,7 @@ def token_pattern_problem(pattern: Any) -> str | None:
     """Why spaCy's Matcher would refuse a token pattern, or None if it is valid."""
     if not isinstance(pattern, list) or not pattern or not all(isinstance(t, dict) for t in pattern):
         return "a pattern is a non-empty list of token dicts"
-    from workbench.autocode.nlp import blank_vocab_matcher
+    from workbench.nlp.pipelines import blank_vocab_matcher
 
     try:
         blank_vocab_matcher().add("check", [pattern])

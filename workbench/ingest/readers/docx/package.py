@@ -7,8 +7,8 @@ import zipfile
 from urllib.parse import unquote
 
 from workbench.errors import WorkbenchError
-from workbench.ingest.archive import read_member
-from workbench.xmlsafe import parse_xml, split_tag
+from workbench.files.archive import read_member
+from workbench.files.safe_xml import parse_xml, split_tag
 
 
 def own_text(el) -> str:

@@ -6,7 +6,7 @@ import itertools
 from bisect import bisect_left
 from statistics import median
 
-from workbench.ingest.pdf_layout import Frag, Line, PageText
+from workbench.ingest.readers.pdf.layout import Frag, Line, PageText
 
 
 def _find_gutter(frags: list[Frag], min_gap: float) -> tuple[float, float] | None:
