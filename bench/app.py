@@ -57,9 +57,9 @@ def main() -> None:
     long_db, many_db = folder / "long.db", folder / "many.db"
     built = synthetic.build_project(long_db, 1, seed=1, codings=500, words=(15000, 15000))
     with Project(long_db) as project:
-        doc = project.documents()[0]
-        segments, codings, codes = project.segments(doc["id"]), project.codings(), project.codes()
-        project.add_coder("bench")
+        doc = project.documents.list()[0]
+        segments, codings, codes = project.documents.segments(doc["id"]), project.codings.list(), project.codebook.codes()
+        project.codings.add_coder("bench")
     print(f"transcript: {doc['word_count']:,} words, {len(segments)} turns, {len(codings)} codings "
           f"(built in {built.get('seconds', 0):.1f} s)")
 
@@ -88,14 +88,14 @@ def main() -> None:
 
     action = median_time(coding_action, args.repeat)
     with Project(long_db) as project:
-        made = len(project.codings(coder="bench"))
+        made = len(project.codings.list(coder="bench"))
     assert made == 2 * args.repeat, made
 
     built = synthetic.build_project(many_db, args.documents, seed=2, codings=20 * args.documents, words=(600, 1500))
     os.environ["WORKBENCH_DB"] = str(many_db)
     with Project(many_db) as project:
         summary = project.summary()
-        n_codings = len(project.codings())
+        n_codings = len(project.codings.list())
     compare = median_time(lambda: app("compare.py").run(), args.repeat)
 
     rows = [

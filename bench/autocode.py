@@ -163,9 +163,9 @@ def build_project(folder: Path, n_words: int):
         codebook = folder / "bench_fallback.yaml"
         codebook.write_text(FALLBACK_CODEBOOK, encoding="utf-8")
     project = Project(folder / "bench.db")
-    outcomes = project.ingest(sorted(folder.glob("int*.txt")))
+    outcomes = project.documents.ingest(sorted(folder.glob("int*.txt")))
     assert all(o.status == "ingested" for o in outcomes), [o.error for o in outcomes if o.error]
-    project.load_codebook(codebook)
+    project.codebook.load(codebook)
     return project, codebook
 
 
@@ -187,8 +187,8 @@ def best_of(fn, repeat: int) -> tuple[float, object]:
 
 def rules_benchmark(project, repeat: int = 3) -> dict:
     """suggest_rules (warm pipeline) against the regex baseline over the same segments."""
-    from workbench.nlp.pipelines import lookup_nlp
     from workbench.autocode.rules import suggest_rules
+    from workbench.nlp.pipelines import lookup_nlp
 
     db = project.db
     started = time.perf_counter()
@@ -201,7 +201,7 @@ def rules_benchmark(project, repeat: int = 3) -> dict:
         db.execute("DELETE FROM suggestions")
         return suggest_rules(db, include_interviewer=True)
     rules_s, result = best_of(run_rules, repeat)
-    pattern, n_terms = regex_baseline([c for c in project.codes() if c["patterns"]])
+    pattern, n_terms = regex_baseline([c for c in project.codebook.codes() if c["patterns"]])
     regex_s, regex_hits = best_of(lambda: sum(1 for t in texts for _ in pattern.finditer(t)), repeat)
     regex_segments = sum(1 for t in texts if pattern.search(t))
     db.execute("DELETE FROM suggestions")
@@ -219,9 +219,9 @@ def rules_benchmark(project, repeat: int = 3) -> dict:
 def semantic_benchmark(project, n_segments: int = 10_000) -> dict:
     """suggest_semantic over the first documents holding n_segments segments: cold cache, then warm with
     classifiers for three codes."""
-    from workbench.embeddings.encoders import model
     from workbench.autocode.semantic import MIN_WORDS, suggest_semantic
     from workbench.autocode.suggestions import accept, list_suggestions
+    from workbench.embeddings.encoders import model
 
     db = project.db
     documents, count = [], 0
@@ -242,7 +242,7 @@ def semantic_benchmark(project, n_segments: int = 10_000) -> dict:
     from workbench.autocode.rules import suggest_rules
 
     suggest_rules(db, document_ids=documents, include_interviewer=True)
-    project.add_coder("bench")
+    project.codings.add_coder("bench")
     top = sorted(cold["per_code"], key=lambda c: -len(list_suggestions(db, code_id=c, method="rules")))[:3]
     for code_id in top:
         accept(db, [s["id"] for s in list_suggestions(db, code_id=code_id, method="rules", limit=20)], "bench")

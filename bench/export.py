@@ -93,7 +93,7 @@ def run_timings(args) -> None:
     summary = project.summary()
     codings = next(project.db.query("SELECT count(*) AS n FROM codings"))["n"]
     print(f"project: {summary['documents']} documents, {summary['words']} words, {codings} codings")
-    themes = [r["id"] for r in project.codes() if r["parent_id"] is None][:3]
+    themes = [r["id"] for r in project.codebook.codes() if r["parent_id"] is None][:3]
     rows = []
 
     def record(step, seconds, base_seconds, peak, note=""):
@@ -102,30 +102,30 @@ def run_timings(args) -> None:
               f"   peak {peak:6.0f} MB {note}", flush=True)
 
     qdpx = tmp / "p.qdpx"
-    seconds, _ = best(lambda: project.export_qdpx(qdpx), args.repeat)
+    seconds, _ = best(lambda: project.exports.qdpx(qdpx), args.repeat)
     base, _ = best(lambda: baseline_zip(project), args.repeat)
-    record("export qdpx", seconds, base, traced_peak(lambda: project.export_qdpx(qdpx)),
+    record("export qdpx", seconds, base, traced_peak(lambda: project.exports.qdpx(qdpx)),
            f"({qdpx.stat().st_size / 1e6:.1f} MB)")
 
     def import_once():
         target = tmp / f"import_{time.perf_counter_ns()}.db"
         with Project(target) as fresh:
-            return fresh.import_refi(qdpx)
+            return fresh.exports.import_refi(qdpx)
     seconds, report = best(import_once, args.repeat)
     base, _ = best(lambda: baseline_import(qdpx), args.repeat)
     record("import qdpx (new project)", seconds, base, traced_peak(import_once),
            f"({report['codings']} codings, {report['unmapped_count']} unmapped)")
 
-    frame = project.excerpt_table()
+    frame = project.exports.excerpt_table()
     base, _ = best(lambda: frame.to_csv(tmp / "base.csv", index=False), args.repeat)
-    seconds, _ = best(lambda: project.export_excerpts(tmp / "x.csv", "csv"), args.repeat)
-    record("export excerpts csv", seconds, base, traced_peak(lambda: project.export_excerpts(tmp / "x.csv", "csv")))
-    seconds, _ = best(lambda: project.export_excerpts(tmp / "x.xlsx", "xlsx"), args.repeat)
+    seconds, _ = best(lambda: project.exports.excerpts(tmp / "x.csv", "csv"), args.repeat)
+    record("export excerpts csv", seconds, base, traced_peak(lambda: project.exports.excerpts(tmp / "x.csv", "csv")))
+    seconds, _ = best(lambda: project.exports.excerpts(tmp / "x.xlsx", "xlsx"), args.repeat)
     record("export excerpts xlsx", seconds, base,
-           traced_peak(lambda: project.export_excerpts(tmp / "x.xlsx", "xlsx")))
+           traced_peak(lambda: project.exports.excerpts(tmp / "x.xlsx", "xlsx")))
     for fmt in ("md", "docx", "html"):
         def brief(fmt=fmt):
-            return project.export_briefing(tmp / f"b.{fmt}", fmt, codes=themes)
+            return project.exports.briefing(tmp / f"b.{fmt}", fmt, codes=themes)
         seconds, _ = best(brief, args.repeat)
         record(f"briefing of 3 themes ({fmt})", seconds, base, traced_peak(brief))
     print(f"max resident size of the process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
@@ -142,7 +142,7 @@ def run_pseudonyms(args) -> None:
     reference = list(csv.DictReader(names_file.open(encoding="utf-8")))
     tmp = Path(tempfile.mkdtemp(prefix="bench_pseudonyms_"))
     with Project(tmp / "corpus.db") as project:
-        project.ingest([ROOT / "corpus" / "sources"], manifest=ROOT / "corpus" / "manifest.csv")
+        project.documents.ingest([ROOT / "corpus" / "sources"], manifest=ROOT / "corpus" / "manifest.csv")
         manifest_names = sorted({r["interviewer"] for r in csv.DictReader((ROOT / "corpus" / "manifest.csv").open())
                                  if r["interviewer"]})
         speakers = sorted({r["speaker"] for r in project.db.query("SELECT DISTINCT speaker FROM segments "

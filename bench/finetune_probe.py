@@ -154,9 +154,9 @@ def main() -> None:
     from workbench.store.examples import list_examples
 
     project = Project(os.path.join(tempfile.mkdtemp(prefix="wb-finetune-"), "probe.db"))
-    project.ingest([ROOT / "corpus" / "sources"], manifest=ROOT / "corpus" / "manifest.csv")
-    project.load_codebook(ROOT / "codebooks" / "manufacturing_regions.yaml")
-    project.autocode("rules")
+    project.documents.ingest([ROOT / "corpus" / "sources"], manifest=ROOT / "corpus" / "manifest.csv")
+    project.codebook.load(ROOT / "codebooks" / "manufacturing_regions.yaml")
+    project.suggestions.run("rules")
     chains = ancestor_chains(project.db)
     themes = sorted({chain[-1] for chain in chains.values()} & {"demand_signals", "mark3_districts", "skills"})
     units = {split: split_units(project, split, themes, chains) for split in ("tuning", "dev", "test")}

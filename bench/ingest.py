@@ -55,7 +55,7 @@ def ingest_seconds(path: Path) -> tuple[float, int]:
 
     def run():
         with tempfile.TemporaryDirectory() as tmp, Project(Path(tmp) / "b.db") as project:
-            [outcome] = project.ingest([path])
+            [outcome] = project.documents.ingest([path])
             assert outcome.status == "ingested", outcome.error
             segments.append(outcome.segments)
     return best_of(run), segments[-1]
@@ -125,7 +125,7 @@ def _ingest_once(path: Path) -> None:
     from workbench.project import Project
 
     with tempfile.TemporaryDirectory() as tmp, Project(Path(tmp) / "b.db") as project:
-        project.ingest([path])
+        project.documents.ingest([path])
 
 
 if __name__ == "__main__":

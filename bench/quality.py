@@ -50,17 +50,17 @@ def coded_before(project, split: str, splits: list[str]) -> None:
     from workbench.autocode.evaluate import read_gold
 
     project.db.execute("DELETE FROM codings WHERE coder = 'gold_coded'")
-    if "gold_coded" not in {c["name"] for c in project.coders()}:
-        project.add_coder("gold_coded")
+    if "gold_coded" not in {c["name"] for c in project.codings.coders()}:
+        project.codings.add_coder("gold_coded")
     for earlier in splits[:splits.index(split)]:
         _, spans = read_gold(project.db, GOLD, earlier)
         for doc_id, start, end, code in spans:
-            project.code(doc_id, start, end, code, "gold_coded")
+            project.codings.code(doc_id, start, end, code, "gold_coded")
 
 
 def suggest(project, method: str) -> None:
     project.db.execute("DELETE FROM suggestions")
-    project.autocode(method)
+    project.suggestions.run(method)
 
 
 def main() -> None:
@@ -76,8 +76,8 @@ def main() -> None:
     folder = tempfile.mkdtemp(prefix="wb-quality-")
     project = Project(args.keep or os.path.join(folder, "quality.db"))
     started = time.perf_counter()
-    project.ingest([ROOT / "corpus" / "sources"], manifest=ROOT / "corpus" / "manifest.csv")
-    loaded = project.load_codebook(ROOT / "codebooks" / "manufacturing_regions.yaml")
+    project.documents.ingest([ROOT / "corpus" / "sources"], manifest=ROOT / "corpus" / "manifest.csv")
+    loaded = project.codebook.load(ROOT / "codebooks" / "manufacturing_regions.yaml")
     print(f"project built in {time.perf_counter() - started:.1f} s; {loaded['training_examples']} training examples\n")
     print("| method | situation | split | theme P | theme R | theme macro F1 | code-level macro F1 |")
     print("|---|---|---|---|---|---|---|")
@@ -85,7 +85,7 @@ def main() -> None:
     for method, label in METHODS:
         suggest(project, method)
         for split in splits:
-            report = project.evaluate(GOLD, method=method, split=split)
+            report = project.suggestions.evaluate(GOLD, method=method, split=split)
             print(row(label, "fresh", split, report))
             details.append(f"{label}, fresh, {split}: {per_theme(report)}")
     for split in splits:
@@ -95,7 +95,7 @@ def main() -> None:
         situation = "coded: " + " + ".join(order[:order.index(split)])
         for method, label in METHODS[1:]:
             suggest(project, method)
-            report = project.evaluate(GOLD, method=method, split=split)
+            report = project.suggestions.evaluate(GOLD, method=method, split=split)
             print(row(label, situation, split, report))
             details.append(f"{label}, {situation}, {split}: {per_theme(report)}")
     print()

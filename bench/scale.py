@@ -92,7 +92,7 @@ def run_size(documents: int, workers: int, rules_documents: int, keep: Path | No
         started = time.perf_counter()
         statuses: Counter = Counter()
         with Project(db_path) as project:
-            project.ingest([tmp / "sources"], manifest=manifest, workers=workers,
+            project.documents.ingest([tmp / "sources"], manifest=manifest, workers=workers,
                            on_outcome=lambda o: statuses.update([o.status]))
         out["ingest_s"] = round(time.perf_counter() - started, 1)
         out["ingested"], out["failed"] = statuses["ingested"], statuses["failed"]
@@ -116,8 +116,8 @@ def run_size(documents: int, workers: int, rules_documents: int, keep: Path | No
                     filters["speaker"] = "R"
                 elif i % 4 == 3:
                     filters["doc_type"] = "interview"
-                ours.append(timed(lambda q=query, f=filters: project.search(q, limit=50, **f)))
-                ranked.append(timed(lambda q=query, f=filters: project.search(q, limit=50, order="relevance", **f)))
+                ours.append(timed(lambda q=query, f=filters: project.documents.search(q, limit=50, **f)))
+                ranked.append(timed(lambda q=query, f=filters: project.documents.search(q, limit=50, order="relevance", **f)))
                 bare.append(timed(lambda q=query: project.db.execute(
                     "SELECT rowid FROM segments_fts WHERE segments_fts MATCH ? ORDER BY rowid LIMIT 50", [q]).fetchall()))
                 bare_ranked.append(timed(lambda q=query: project.db.execute(
@@ -129,20 +129,20 @@ def run_size(documents: int, workers: int, rules_documents: int, keep: Path | No
             out["ranked_search_p95_ms"] = round(percentile(ranked, 0.95) * 1000, 1)
             out["bare_fts_ranked_p95_ms"] = round(percentile(bare_ranked, 0.95) * 1000, 1)
 
-            project.load_codebook(ROOT / "codebooks" / "manufacturing_regions.yaml")
+            project.codebook.load(ROOT / "codebooks" / "manufacturing_regions.yaml")
             codings = min(documents * 2, 50_000)
             started = time.perf_counter()
             out["codings"] = synthetic.add_codings(project, codings, seed=3)
             out["coding_s"] = round(time.perf_counter() - started, 1)
-            out["excerpts_ms"] = round(timed(lambda: project.excerpts(code="skills")) * 1000, 1)
+            out["excerpts_ms"] = round(timed(lambda: project.codings.excerpts(code="skills")) * 1000, 1)
             out["excerpts_region_ms"] = round(timed(
-                lambda: project.excerpts(code="demand_signals", attributes={"region": "Wales"})) * 1000, 1)
-            out["matrix_region_ms"] = round(timed(lambda: project.matrix(cols="attribute:region")) * 1000, 1)
+                lambda: project.codings.excerpts(code="demand_signals", attributes={"region": "Wales"})) * 1000, 1)
+            out["matrix_region_ms"] = round(timed(lambda: project.codings.matrix(cols="attribute:region")) * 1000, 1)
 
-            ids = [d["id"] for d in project.documents()][:rules_documents]
+            ids = [d["id"] for d in project.documents.list()][:rules_documents]
             words = project.db.execute(
                 f"SELECT sum(word_count) FROM documents WHERE id IN ({','.join('?' * len(ids))})", ids).fetchone()[0]
-            seconds = timed(lambda: project.autocode(method="rules", documents=ids))
+            seconds = timed(lambda: project.suggestions.run(method="rules", documents=ids))
             out["rules_documents"] = len(ids)
             out["rules_words_per_s"] = round(words / seconds)
     out["peak_rss_mb"] = peak_rss_mb()

@@ -192,13 +192,13 @@ def add_codings(project, codings: int, seed: int = 0, coder: str = "synthetic", 
     from workbench.store.codings import code_spans
 
     rng = random.Random(seed)
-    known = {c["id"] for c in project.codes()}
+    known = {c["id"] for c in project.codebook.codes()}
     theme_codes = {theme: [c for c in codes if c in known] or sorted(known) for theme, (codes, _, _) in THEMES.items()}
     segments = project.db.execute("SELECT id FROM segments WHERE speaker = 'R' ORDER BY id").fetchall()
     if not segments or not known:
         return 0
-    if coder not in {c["name"] for c in project.coders()}:
-        project.add_coder(coder)
+    if coder not in {c["name"] for c in project.codings.coders()}:
+        project.codings.add_coder(coder)
     seen: set[tuple] = set()
     items: list[tuple] = []
     made = 0
@@ -245,8 +245,8 @@ def build_project(path, documents: int, seed: int = 0, codings: int = 0,
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp, Project(path) as project:
         manifest = write_corpus(Path(tmp), documents, seed, words)
-        outcomes = project.ingest([tmp], manifest=manifest)
-        project.load_codebook(codebook)
+        outcomes = project.documents.ingest([tmp], manifest=manifest)
+        project.codebook.load(codebook)
         made = add_codings(project, codings, seed, coder) if codings else 0
         summary = project.summary()
     return {"path": str(path), "documents": summary["documents"], "segments": summary["segments"],

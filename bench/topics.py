@@ -45,7 +45,7 @@ def build(path: Path, n: int, seed: int = 0) -> dict:
             text = "\n\n".join(f"I: Question {j + 1}, can you say more?\n\nR: {turn}"
                                for j, turn in enumerate(turns[k:k + TURNS_PER_DOCUMENT]))
             Path(tmp, f"int{k // TURNS_PER_DOCUMENT:05d}.txt").write_text("FICTIONAL\n\n" + text + "\n", encoding="utf-8")
-        outcomes = project.ingest([tmp])
+        outcomes = project.documents.ingest([tmp])
         failed = [o for o in outcomes if o.status != "ingested"]
         assert not failed, failed[:3]
         respondents = next(project.db.query("SELECT count(*) AS n FROM segments WHERE speaker = 'R'"))["n"]
@@ -91,19 +91,19 @@ def worker(db: str, embedder: str) -> dict:
         out["min_topic_size"] = size
         for label in ("cold", "warm"):
             started = time.perf_counter()
-            run = project.fit_topics(name=f"{embedder}-{label}", embedder=embedder, min_topic_size=size,
+            run = project.topics.fit(name=f"{embedder}-{label}", embedder=embedder, min_topic_size=size,
                                      replace=True)
             total = time.perf_counter() - started
             out[label] = {"seconds": round(total, 2), "embed_seconds": run["parameters"]["embed_seconds"],
                           "cluster_seconds": run["parameters"]["cluster_seconds"], "clusterer": run["clusterer"],
                           "topics": run["topic_count"], "outliers": run["outlier_count"],
                           "segments": run["segment_count"]}
-        coherence = project.topic_coherence(f"{embedder}-warm")
+        coherence = project.topics.coherence(f"{embedder}-warm")
         out["npmi"] = round(coherence["mean"], 4)
         texts = [r["text"] for r in project.db.query(
             "SELECT s.text FROM segment_topics t JOIN segments s ON s.id = t.segment_id "
             "WHERE t.run_id = (SELECT id FROM topic_runs WHERE name = ?)", [f"{embedder}-warm"])]
-        same = project.topic_assignments(f"{embedder}-cold") == project.topic_assignments(f"{embedder}-warm")
+        same = project.topics.assignments(f"{embedder}-cold") == project.topics.assignments(f"{embedder}-warm")
         out["warm_equals_cold"] = same
     out["nmf"] = nmf_baseline(texts, max(2, out["warm"]["topics"]))
     out["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)

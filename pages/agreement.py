@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from workbench.app_support import code_paths, disagreement_label
 from workbench.render import excerpt_html
+from workbench.ui.pickers import code_paths
 from workbench.ui.session import guarded, open_project, page_gate, require_coder
+from workbench.ui.tables import disagreement_label
 
 page_gate()
 st.title("Agreement")
@@ -15,18 +16,18 @@ def fmt(value):
 
 
 with open_project() as project:
-    coders = [c["name"] for c in project.coders()]
+    coders = [c["name"] for c in project.codings.coders()]
     if len(coders) < 2:
         st.info("Agreement needs two coders: code the same documents under two coder names.")
         st.stop()
-    paths = code_paths(project.codes())
+    paths = code_paths(project.codebook.codes())
     row = st.columns(3)
     coder_a = row[0].selectbox("Coder A", coders, key="agree_a")
     coder_b = row[1].selectbox("Coder B", [c for c in coders if c != coder_a], key="agree_b")
     unit = row[2].radio("Unit", ["segment", "character"], horizontal=True, key="agree_unit")
     result = None
     with guarded():
-        result = project.agreement(coder_a, coder_b, unit)
+        result = project.codings.agreement(coder_a, coder_b, unit)
     if not result:
         st.stop()
     overall = result["overall"]
@@ -61,14 +62,14 @@ with open_project() as project:
     resolve = st.columns(2)
     if resolve[0].button(f"Add the code for {item['not_coded_by']}", key="resolve_add") and require_coder(project):
         with guarded():
-            project.code(item["document_id"], item["start"], item["end"], item["code"], item["not_coded_by"],
+            project.codings.code(item["document_id"], item["start"], item["end"], item["code"], item["not_coded_by"],
                          memo="resolved in agreement review")
             st.rerun()
     if resolve[1].button(f"Remove {item['coded_by']}'s coding", key="resolve_remove") and require_coder(project):
         with guarded():
-            ids = [c["id"] for c in project.codings(code=item["code"], coder=item["coded_by"],
+            ids = [c["id"] for c in project.codings.list(code=item["code"], coder=item["coded_by"],
                                                      document=item["document_id"])
                    if c["start"] < item["end"] and c["end"] > item["start"]]
             for coding_id in ids:
-                project.uncode(coding_id)
+                project.codings.uncode(coding_id)
             st.rerun()

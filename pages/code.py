@@ -2,13 +2,9 @@
 
 import streamlit as st
 
-from workbench.app_support import (
-    code_paths,
-    matching_codes,
-    next_uncoded,
-    sentence_spans,
-)
+from workbench.coding.spans import next_uncoded, sentence_spans
 from workbench.render import STYLE, code_styles, esc, segments_html
+from workbench.ui.pickers import code_paths, matching_codes
 from workbench.ui.session import guarded, open_project, page_gate, require_coder
 
 page_gate()
@@ -67,16 +63,16 @@ def selection(segment: dict) -> tuple[int, int] | None:
 def coding_panel(doc_id: int, coder: str | None) -> None:
     """Everything that changes on a click, rerun on its own so a long document is not re-rendered."""
     with open_project() as project:
-        segments = project.segments(doc_id)
+        segments = project.documents.segments(doc_id)
         if not segments:
             st.info("This document has no segments.")
             return
-        codes = project.codes()
+        codes = project.codebook.codes()
         styles = code_styles(codes)
         paths = code_paths(codes)
         index = min(st.session_state.get(turn_key(doc_id), 0), len(segments) - 1)
         segment = segments[index]
-        codings = project.codings(document=doc_id)
+        codings = project.codings.list(document=doc_id)
 
         reading, tools = st.columns([3, 2], gap="large")
         with reading:
@@ -114,10 +110,10 @@ def coding_panel(doc_id: int, coder: str | None) -> None:
                             f"“{c['snippet'][:80]}”" + (f" · memo: {c['memo']}" if c.get("memo") else ""))
                 if c["coder"] == coder and row[1].button("Remove", key=f"uncode_{c['id']}"):
                     with guarded():
-                        project.uncode(c["id"])
+                        project.codings.uncode(c["id"])
                         rerun_panel()
 
-            waiting = [s for s in project.suggestions(document=doc_id) if s["segment_id"] == segment["id"]]
+            waiting = [s for s in project.suggestions.list(document=doc_id) if s["segment_id"] == segment["id"]]
             st.subheader("Suggestions for this turn")
             if not waiting:
                 st.caption("No suggestions waiting for this turn.")
@@ -126,11 +122,11 @@ def coding_panel(doc_id: int, coder: str | None) -> None:
                 row[0].text(f"{paths.get(s['code_id'], s['code_id'])} · {s['method']} · score {s['score']:.2f}\n{s['reason']}")
                 if row[1].button("Accept", key=f"accept_{s['id']}", disabled=coder is None):
                     with guarded():
-                        project.accept([s["id"]], coder)
+                        project.suggestions.accept([s["id"]], coder)
                         rerun_panel()
                 if row[2].button("Reject", key=f"reject_{s['id']}", disabled=coder is None):
                     with guarded():
-                        project.reject([s["id"]], coder)
+                        project.suggestions.reject([s["id"]], coder)
                         rerun_panel()
         with tools:
             span = selection(segment)
@@ -150,7 +146,7 @@ def coding_panel(doc_id: int, coder: str | None) -> None:
                     elif not chosen:
                         st.warning("Choose one or more codes.")
                     else:
-                        ids = [project.code(doc_id, span[0], span[1], code, coder, memo or None) for code in chosen]
+                        ids = [project.codings.code(doc_id, span[0], span[1], code, coder, memo or None) for code in chosen]
                         st.session_state.setdefault("undo", []).append(ids)
                         rerun_panel()
             undo_stack = st.session_state.get("undo", [])
@@ -158,16 +154,16 @@ def coding_panel(doc_id: int, coder: str | None) -> None:
                          disabled=not undo_stack):
                 with guarded():
                     for coding_id in undo_stack.pop():
-                        project.uncode(coding_id)
+                        project.codings.uncode(coding_id)
                     rerun_panel()
 
 
 with open_project() as project:
-    documents = project.documents()
+    documents = project.documents.list()
     if not documents:
         st.info("No documents yet: bring some in on the Import page.")
         st.stop()
-    if not project.codes():
+    if not project.codebook.codes():
         st.info("No codes yet: load or write a codebook on the Codebook page.")
     titles = {d["id"]: f"{d['id']}: {d['title']} ({d['type'].replace('_', ' ')})" for d in documents}
     doc_id = st.selectbox("Document", list(titles), format_func=titles.get, key="code_document")

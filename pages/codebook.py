@@ -4,8 +4,9 @@ from functools import partial
 
 import streamlit as st
 
-from workbench.app_support import code_paths, export_bytes
 from workbench.render import legend_html
+from workbench.ui.downloads import export_bytes
+from workbench.ui.pickers import code_paths
 from workbench.ui.session import (
     guarded,
     open_project,
@@ -23,7 +24,7 @@ page_gate()
 st.title("Codebook")
 
 with open_project() as project:
-    codes = project.codes()
+    codes = project.codebook.codes()
     paths = code_paths(codes)
     if codes:
         st.html(legend_html([c for c in codes if c["depth"] == 0]))
@@ -47,7 +48,7 @@ with open_project() as project:
                 color = st.color_picker("Colour", code.get("color") or "#1f77b4")
                 if st.form_submit_button("Save"):
                     with guarded():
-                        project.update_code(code_id, label=label, description=description, include=lines(include),
+                        project.codebook.update_code(code_id, label=label, description=description, include=lines(include),
                                             exclude=lines(exclude), examples=lines(examples), color=color)
                         st.success(f"Saved {label}.")
                         st.rerun()
@@ -58,13 +59,13 @@ with open_project() as project:
                                       key="move_parent")
                 if st.button("Move"):
                     with guarded():
-                        project.move_code(code_id, None if parent == "(top level)" else parent)
+                        project.codebook.move_code(code_id, None if parent == "(top level)" else parent)
                         st.rerun()
             with merge:
                 target = st.selectbox("Merge into", others, format_func=paths.get, key="merge_target")
                 if st.button("Merge", disabled=not others):
                     with guarded():
-                        moved = project.merge_codes(code_id, target)
+                        moved = project.codebook.merge_codes(code_id, target)
                         st.success(f"Merged; {moved} codings moved.")
                         st.rerun()
             with delete:
@@ -73,7 +74,7 @@ with open_project() as project:
                                              "delete": "delete them"}.get)
                 if st.button("Delete code"):
                     with guarded():
-                        project.delete_code(code_id, what)
+                        project.codebook.delete_code(code_id, what)
                         st.rerun()
     with add_tab, st.form("add_code", clear_on_submit=True):
         new_id = st.text_input("Id (snake_case)")
@@ -83,7 +84,7 @@ with open_project() as project:
         new_description = st.text_area("Definition")
         if st.form_submit_button("Add code"):
             with guarded():
-                project.add_code(new_id.strip(), new_label.strip() or new_id.strip(),
+                project.codebook.add_code(new_id.strip(), new_label.strip() or new_id.strip(),
                                  None if new_parent == "(top level)" else new_parent,
                                  description=new_description)
                 st.rerun()
@@ -94,17 +95,17 @@ with open_project() as project:
             with guarded():
                 path = save_upload(upload, "codebooks")
                 if path.suffix.lower() == ".qdc":
-                    result = project.import_refi(path, kind="qdc")
+                    result = project.exports.import_refi(path, kind="qdc")
                     st.success("Imported " + ", ".join(f"{k}: {v}" for k, v in result.items()
                                                        if isinstance(v, int | str) and k != "path"))
                 else:
-                    result = project.load_codebook(path)
+                    result = project.codebook.load(path)
                     st.success(f"Codebook {result.get('codebook', '')}: {result.get('added', 0)} codes added, "
                                f"{result.get('updated', 0)} updated.")
         if codes:
             yaml_column, qdc_column = st.columns(2)
             with guarded():
-                yaml_column.download_button("Download the codebook (YAML)", project.export_codebook(),
+                yaml_column.download_button("Download the codebook (YAML)", project.codebook.to_yaml(),
                                             file_name="codebook.yaml", mime="application/x-yaml")
                 qdc_column.download_button("Download the codebook (REFI-QDA .qdc)",
                                            partial(export_bytes, project_path(), "codebook.qdc"),

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from workbench.app_support import code_paths
 from workbench.render import excerpt_html
+from workbench.ui.pickers import code_paths
 from workbench.ui.session import guarded, open_project, page_gate
 
 page_gate()
@@ -26,11 +26,11 @@ def heatmap(frame, labels, title, key):
 
 
 with open_project() as project:
-    codes = project.codes()
+    codes = project.codebook.codes()
     labels = {c["id"]: c["label"] for c in codes}
     paths = code_paths(codes)
     attributes = sorted(project.summary()["attributes"])
-    coders = [c["name"] for c in project.coders()]
+    coders = [c["name"] for c in project.codings.coders()]
     if not coders:
         st.info("Nothing coded yet: code on the Code page or accept suggestions first.")
         st.stop()
@@ -43,7 +43,7 @@ with open_project() as project:
     chosen_coder = None if coder == "(all)" else coder
     frame = None
     with guarded():
-        frame = project.matrix(cols, count, chosen_coder, rollup)
+        frame = project.codings.matrix(cols, count, chosen_coder, rollup)
     if frame is None or frame.empty:
         st.info("No codings to compare for these choices.")
         st.stop()
@@ -64,7 +64,7 @@ with open_project() as project:
     else:
         unit = st.radio("Unit", ["segment", "document"], horizontal=True, key="cooc_unit")
         with guarded():
-            heatmap(project.cooccurrence(unit, chosen_coder, rollup), labels, f"Codes together in one {unit}",
+            heatmap(project.codings.cooccurrence(unit, chosen_coder, rollup), labels, f"Codes together in one {unit}",
                     "cooccurrence_chart")
 
     st.subheader("Excerpts behind a cell")
@@ -75,7 +75,7 @@ with open_project() as project:
     column = pick[1].selectbox("Column", col_values, key="cell_column",
                                index=col_values.index(str(clicked[1])) if clicked and str(clicked[1]) in col_values else 0)
     with guarded():
-        excerpts = project.excerpts(code=code, with_subcodes=rollup, coder=chosen_coder)
+        excerpts = project.codings.excerpts(code=code, with_subcodes=rollup, coder=chosen_coder)
         if cols == "document":
             excerpts = excerpts[excerpts["document_id"].astype(str) == column.split(":", 1)[0]]
         elif cols == "type":

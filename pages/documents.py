@@ -2,16 +2,16 @@
 
 import streamlit as st
 
-from workbench.app_support import attribute_changes, document_table, filter_documents
 from workbench.render import document_html, legend_html, memos_html
 from workbench.store.documents import DOCUMENT_TYPES
 from workbench.ui.session import guarded, open_project, page_gate
+from workbench.ui.tables import attribute_changes, document_table, filter_documents
 
 page_gate()
 st.title("Documents")
 
 with open_project() as project:
-    documents = project.documents()
+    documents = project.documents.list()
     if not documents:
         st.info("No documents yet: bring some in on the Import page.")
         st.stop()
@@ -36,9 +36,9 @@ with open_project() as project:
         with guarded():
             for doc_id, name, value in changes:
                 if value is None:
-                    project.delete_attribute(doc_id, name)
+                    project.documents.delete_attribute(doc_id, name)
                 else:
-                    project.set_attribute(doc_id, name, value)
+                    project.documents.set_attribute(doc_id, name, value)
             st.success(f"Saved {len(changes)} attribute changes.")
 
     st.divider()
@@ -47,13 +47,13 @@ with open_project() as project:
         st.stop()
     doc_id = st.selectbox("Open a document", list(titles), format_func=titles.get, key="open_document")
     with guarded():
-        document = project.document(doc_id)
-        segments = project.segments(doc_id)
-        codings = project.codings(document=doc_id)
+        document = project.documents.get(doc_id)
+        segments = project.documents.segments(doc_id)
+        codings = project.codings.list(document=doc_id)
         coders = sorted({c["coder"] for c in codings})
         chosen = st.multiselect("Show codings of", coders, default=coders) if coders else []
         codings = [c for c in codings if c["coder"] in chosen]
-        codes = project.codes()
+        codes = project.codebook.codes()
         meta = " · ".join(f"{k}: {v}" for k, v in document["attributes"].items())
         st.caption(f"{document['type'].replace('_', ' ')} · {document['word_count']:,} words · "
                    f"{len(segments)} segments · {len(codings)} codings")
@@ -69,7 +69,7 @@ with open_project() as project:
             st.html(document_html(segments, codings, codes))
         with memo_column:
             st.subheader("Memos")
-            memos = project.memos(document=doc_id)
+            memos = project.codings.memos(document=doc_id)
             coding_memos = [{"author": c["coder"], "code_id": c["code_label"], "anchor_text": c["snippet"][:80],
                              "text": c["memo"]} for c in codings if c.get("memo")]
             if memos or coding_memos:

@@ -5,17 +5,20 @@ from functools import partial
 
 import streamlit as st
 
-from workbench.app_support import EXPORTS, code_paths, export_bytes, parse_attributes
+from workbench.export.registry import exporters
 from workbench.store.documents import DOCUMENT_TYPES
+from workbench.ui.downloads import export_bytes
+from workbench.ui.pickers import code_paths
 from workbench.ui.session import guarded, open_project, page_gate, project_path
+from workbench.ui.tables import parse_attributes
 
 page_gate()
 st.title("Export")
 
 with open_project() as project:
-    codes = project.codes()
+    codes = project.codebook.codes()
     paths = code_paths(codes)
-    coders = [c["name"] for c in project.coders()]
+    coders = [c["name"] for c in project.codings.coders()]
     with st.form("export_filters"):
         row = st.columns(3)
         code = row[0].selectbox("Code (with its sub-codes)", ["(all)", *[c["id"] for c in codes]],
@@ -34,19 +37,19 @@ with open_project() as project:
         options = {"code": None if code == "(all)" else code, "coder": None if coder == "(all)" else coder,
                    "doc_type": None if doc_type == "(all)" else doc_type,
                    "attributes": parse_attributes(attributes) or None, "speaker": speaker.strip() or None}
-        frame = project.excerpt_table(options["code"], True, options["coder"], options["doc_type"],
-                                      options["attributes"], options["speaker"],
-                                      project.pseudonymiser() if pseudonymise else None)
+        frame = project.exports.excerpt_table(pseudonymiser=project.pseudonymiser() if pseudonymise else None,
+                                              **options)
         st.caption(f"{len(frame)} excerpts" + (" (pseudonymised)" if pseudonymise else ""))
         st.dataframe(frame.head(200), hide_index=True, key="export_preview")
     if options is None:
         st.stop()
     st.subheader("Download")
     columns = st.columns(4)
-    for i, (name, mime) in enumerate(EXPORTS.items()):
-        whole_project = name in ("project.qdpx", "codebook.qdc")
+    for i, found in enumerate(exporters()):
+        name, whole_project = found.download_name, found.scope == "project"
         data = partial(export_bytes, project_path(), name, **({} if whole_project else
                                                                {**options, "pseudonymise": pseudonymise,
                                                                 "max_quotes": int(max_quotes)}))
-        columns[i % 4].download_button(f"Download {name}", data, file_name=name, mime=mime, key=f"download_{name}",
-                                       help="The whole project, unfiltered" if whole_project else None)
+        columns[i % 4].download_button(f"Download {name}", data, file_name=name, mime=found.mime,
+                                       key=f"download_{name}",
+                                       help="The whole project, unfiltered" if whole_project else found.description)

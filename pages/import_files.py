@@ -4,9 +4,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from workbench.app_support import outcome_rows, parse_attributes
 from workbench.store.documents import DOCUMENT_TYPES
 from workbench.ui.session import guarded, open_project, page_gate, save_upload
+from workbench.ui.tables import outcome_rows, parse_attributes
 
 FORMATS = ["txt", "md", "docx", "pdf", "odt", "rtf", "html", "htm", "vtt", "srt", "csv", "xlsx"]
 
@@ -49,12 +49,12 @@ if submitted:
             seen.append(path)
             bar.progress(min(len(seen) / max(total, 1), 1.0), text=f"Reading {Path(path).name}")
 
-        outcomes = project.ingest(paths, doc_type=None if doc_type == "(infer)" else doc_type,
+        outcomes = project.documents.ingest(paths, doc_type=None if doc_type == "(infer)" else doc_type,
                                   manifest=manifest_path, password=password or None, progress=progress)
         for outcome in outcomes:
             if outcome.status == "ingested" and outcome.document_id and extra:
                 for name, value in extra.items():
-                    project.set_attribute(outcome.document_id, name, value)
+                    project.documents.set_attribute(outcome.document_id, name, value)
         bar.progress(1.0, text="Done")
         rows = outcome_rows(outcomes)
         counts = {s: sum(r["status"] == s for r in rows) for s in ("ingested", "duplicate", "skipped", "failed")}

@@ -27,14 +27,14 @@ if open_clicked or create_clicked:
 
 with open_project() as project:
     summary = project.summary()
-    codes = project.codes()
-    coders = project.coders()
+    codes = project.codebook.codes()
+    coders = project.codings.coders()
     columns = st.columns(5)
     columns[0].metric("Documents", summary["documents"])
     columns[1].metric("Segments", summary["segments"])
     columns[2].metric("Words", f"{summary['words']:,}")
     columns[3].metric("Codes", len(codes))
-    columns[4].metric("Suggestions waiting", project.pending_count())
+    columns[4].metric("Suggestions waiting", project.suggestions.pending_count())
     left, right = st.columns(2)
     left.subheader("Documents by type")
     left.dataframe([{"type": t.replace("_", " "), "documents": n} for t, n in summary["documents_by_type"].items()],

@@ -2,16 +2,18 @@
 
 import streamlit as st
 
-from workbench.app_support import code_paths, hits_with_codes, parse_attributes
+from workbench.coding.spans import hits_with_codes
 from workbench.render import kwic_table_html
 from workbench.store.documents import DOCUMENT_TYPES
+from workbench.ui.pickers import code_paths
 from workbench.ui.session import guarded, open_project, page_gate, require_coder
+from workbench.ui.tables import parse_attributes
 
 page_gate()
 st.title("Search")
 
 with open_project() as project:
-    codes = project.codes()
+    codes = project.codebook.codes()
     paths = code_paths(codes)
     with st.form("search"):
         query = st.text_input("Search", placeholder='welders, "supply chain", reshor*, skills AND apprentice*')
@@ -33,13 +35,13 @@ with open_project() as project:
         st.stop()
     hits = []
     with guarded():
-        hits = project.search(args["query"], limit=args["limit"],
+        hits = project.documents.search(args["query"], limit=args["limit"],
                               doc_type=None if args["doc_type"] == "(all)" else args["doc_type"],
                               speaker=args["speaker"].strip() or None,
                               attributes=parse_attributes(args["attributes"]) or None,
                               order="relevance" if args.get("ranked") else "document")
         if args["code"] != "(any)":
-            hits = hits_with_codes(hits, project.codings(code=args["code"], with_subcodes=True))
+            hits = hits_with_codes(hits, project.codings.list(code=args["code"], with_subcodes=True))
     st.caption(f"{len(hits)} results")
     if not hits:
         st.stop()
@@ -58,5 +60,5 @@ with open_project() as project:
             with guarded():
                 rows = range(len(hits)) if do_all else chosen_rows
                 segment_ids = sorted({hits[i]["segment_id"] for i in rows})
-                project.code_segments(segment_ids, target, coder)
+                project.codings.code_segments(segment_ids, target, coder)
                 st.success(f"Coded {len(segment_ids)} segments with {paths[target]} as {coder}.")

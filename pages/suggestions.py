@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from workbench.app_support import code_paths
 from workbench.autocode.combine import describe_withdrawn
+from workbench.ui.pickers import code_paths
 from workbench.ui.session import (
     coder,
     guarded,
@@ -17,13 +17,13 @@ page_gate()
 st.title("Suggestions")
 
 with open_project() as project:
-    codes = project.codes()
+    codes = project.codebook.codes()
     paths = code_paths(codes)
     if not codes:
         st.info("No codes yet: load a codebook on the Codebook page first.")
         st.stop()
 
-    with st.expander("Run suggestions", expanded=not project.pending_count()):
+    with st.expander("Run suggestions", expanded=not project.suggestions.pending_count()):
         with st.form("autocode"):
             method = st.radio("Method", ["rules", "semantic", "both"], horizontal=True,
                               help="Rules: the codebook's patterns (fast). Semantic: similarity with the packaged "
@@ -40,7 +40,7 @@ with open_project() as project:
                 bar.progress(min(done / max(total, 1), 1.0), text=f"{done} of {total} segments")
 
             with guarded():
-                result = project.autocode(method, codes=only or None, threshold=threshold if method != "rules" else None,
+                result = project.suggestions.run(method, codes=only or None, threshold=threshold if method != "rules" else None,
                                           progress=progress, include_interviewer=interviewer)
                 bar.progress(1.0, text="Done")
                 withdrawn = describe_withdrawn(result.pop("withdrawn", None))
@@ -48,7 +48,7 @@ with open_project() as project:
                                          for name, r in result.items()), *([withdrawn] if withdrawn else [])]))
 
     st.subheader("Review")
-    pending = project.suggestions()
+    pending = project.suggestions.list()
     counts = {}
     for s in pending:
         counts[s["code_id"]] = counts.get(s["code_id"], 0) + 1
@@ -78,16 +78,16 @@ with open_project() as project:
                 with guarded():
                     chosen = ids if action.endswith("selected") else [s["id"] for s in shown]
                     if action.startswith("accept"):
-                        done = len(project.accept(chosen, name))
+                        done = len(project.suggestions.accept(chosen, name))
                     else:
-                        done = project.reject(chosen, name)
+                        done = project.suggestions.reject(chosen, name)
                     st.session_state["review_message"] = f"{action.split('_')[0].title()}ed {done} suggestions as {name}."
                     st.rerun()
     if st.session_state.get("review_message"):
         st.success(st.session_state.pop("review_message"))
 
     st.subheader("Evaluation")
-    coders = [c["name"] for c in project.coders()]
+    coders = [c["name"] for c in project.codings.coders()]
     with st.form("evaluate"):
         gold_file = st.file_uploader("Gold standard (CSV)", type=["csv"])
         gold_coder = st.selectbox("…or a gold coder", ["(none)", *coders])
@@ -96,7 +96,7 @@ with open_project() as project:
     if evaluate:
         with guarded():
             gold_path = save_upload(gold_file, "gold") if gold_file else None
-            result = project.evaluate(gold_path, None if gold_path or gold_coder == "(none)" else gold_coder,
+            result = project.suggestions.evaluate(gold_path, None if gold_path or gold_coder == "(none)" else gold_coder,
                                       coder=predicted.removeprefix("coder ") if predicted != "suggestions" else None)
             for level in ("code", "theme"):
                 macro = result[level]["macro"]

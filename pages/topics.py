@@ -3,7 +3,7 @@ topics x attributes, and promoting a topic to a draft code."""
 
 import streamlit as st
 
-from workbench.app_support import code_paths
+from workbench.ui.pickers import code_paths
 from workbench.ui.session import guarded, open_project, page_gate
 
 page_gate()
@@ -15,7 +15,7 @@ FIGURES = {"barchart": "Word bars", "distance": "Intertopic map", "heatmap": "He
 with open_project() as project:
     summary = project.summary()
     attributes = sorted(summary["attributes"])
-    with st.expander("Fit a new run", expanded=not project.topic_runs()):
+    with st.expander("Fit a new run", expanded=not project.topics.runs()):
         with st.form("fit_topics"):
             row = st.columns(4)
             name = row[0].text_input("Run name", placeholder="e.g. interviews_2025")
@@ -33,14 +33,14 @@ with open_project() as project:
                 bar.progress(min(done / total, 1.0) if total else 0.0, text=str(stage))
 
             with guarded():
-                result = project.fit_topics(name.strip() or None, embedder=embedder, min_topic_size=int(min_size),
+                result = project.topics.fit(name.strip() or None, embedder=embedder, min_topic_size=int(min_size),
                                             n_topics=int(n_topics) or None,
                                             filters=[line for line in filters.splitlines() if line.strip()] or None,
                                             include_interviewer=interviewer, progress=progress)
                 bar.progress(1.0, text="Done")
                 st.success(f"Run {result['name']}: {result['topic_count']} topics over {result['segment_count']} "
                            f"segments ({result['outlier_count']} outliers) in {result['seconds']:.0f} s.")
-    runs = project.topic_runs()
+    runs = project.topics.runs()
     if not runs:
         st.info("No topic runs yet: fit one above.")
         st.stop()
@@ -49,7 +49,7 @@ with open_project() as project:
     run = next(r for r in runs if r["name"] == run_name)
     st.caption(f"{run['topic_count']} topics · {run['segment_count']} segments · {run['outlier_count']} outliers · "
                f"{run['embedder']} + {run['clusterer']} · {run['created_at']}")
-    topics = project.topic_run(run_name)["topics"]
+    topics = project.topics.run(run_name)["topics"]
     st.dataframe([{"topic": t["topic"], "label": t["label"], "size": t["size"],
                    "words": ", ".join(w for w, _ in t["words"][:8])} for t in topics], hide_index=True, key="topic_table")
 
@@ -59,11 +59,11 @@ with open_project() as project:
         kind = st.radio("Figure", list(FIGURES), format_func=FIGURES.get, horizontal=True, key="topic_figure")
         by = st.selectbox("Attribute", ["type", *attributes], key="topic_by") if kind in ("heatmap", "time") else "type"
         with guarded():
-            st.plotly_chart(project.topic_figure(run_name, kind, by=by), key="topic_chart")
+            st.plotly_chart(project.topics.figure(run_name, kind, by=by), key="topic_chart")
     with codes_tab:
         coverage = st.slider("A topic is covered when at least this share of its segments is coded", 0.0, 1.0, 0.2, 0.05)
         with guarded():
-            table = project.topics_by_codes(run_name, min_coverage=coverage)
+            table = project.topics.by_codes(run_name, min_coverage=coverage)
             missing = [t for t in table["topics"] if t["uncovered"]]
             if missing:
                 st.warning("Themes the codebook misses: " + "; ".join(f"{t['topic']}: {t['label']}" for t in missing))
@@ -74,11 +74,11 @@ with open_project() as project:
     with attributes_tab:
         name = st.selectbox("By", ["type", *attributes], key="topic_attr")
         with guarded():
-            table = project.topics_by_attribute(run_name, name)
+            table = project.topics.by_attribute(run_name, name)
             st.dataframe([{"topic": t["topic"], "label": t["label"], **t["counts"]} for t in table["topics"]],
                          hide_index=True, key="topics_attributes")
     with promote_tab:
-        codes = project.codes()
+        codes = project.codebook.codes()
         paths = code_paths(codes)
         with st.form("promote"):
             topic = st.selectbox("Topic", [t["topic"] for t in topics if t["topic"] != -1],
@@ -89,7 +89,7 @@ with open_project() as project:
             promote = st.form_submit_button("Promote to a draft code")
         if promote:
             with guarded():
-                result = project.promote_topic(run_name, int(topic), None if parent == "(top level)" else parent,
+                result = project.topics.promote(run_name, int(topic), None if parent == "(top level)" else parent,
                                                code_id.strip() or None, label.strip() or None)
                 st.success(f"Added draft code {result['code_id']} ({result['label']}); its segments wait as "
                            "suggestions on the Suggestions page.")

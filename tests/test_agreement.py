@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from workbench.coding.agreement import (
@@ -74,11 +73,11 @@ def coded(project, tmp_path):
     src.write_text(TRANSCRIPT)
     book = tmp_path / "tiny.yaml"
     book.write_text(CODEBOOK)
-    doc_id = project.ingest([src])[0].document_id
-    project.load_codebook(book)
-    project.add_coder("alice")
-    project.add_coder("bob")
-    segments = project.segments(doc_id)
+    doc_id = project.documents.ingest([src])[0].document_id
+    project.codebook.load(book)
+    project.codings.add_coder("alice")
+    project.codings.add_coder("bob")
+    segments = project.documents.segments(doc_id)
     assert [s["text"] for s in segments] == ["How is hiring going?", "We cannot find welders anywhere.",
                                              "And the orders?", "Orders are up this year."]
     return project, doc_id, [s["id"] for s in segments], segments
@@ -87,8 +86,8 @@ def coded(project, tmp_path):
 def test_identical_codings_agree_perfectly(coded):
     project, _, seg, _ = coded
     for coder in ("alice", "bob"):
-        project.code_segment(seg[1], "skills", coder)
-        project.code_segment(seg[3], "demand", coder)
+        project.codings.code_segment(seg[1], "skills", coder)
+        project.codings.code_segment(seg[3], "demand", coder)
     result = agreement(project.db, "alice", "bob")
     assert result["units"] == 4
     assert [c["code"] for c in result["codes"]] == ["skills", "demand"]
@@ -103,9 +102,9 @@ def test_identical_codings_agree_perfectly(coded):
 
 def test_one_disagreement_is_listed_with_segment_code_and_coder(coded):
     project, doc_id, seg, _ = coded
-    project.code_segment(seg[1], "skills", "alice")
-    project.code_segment(seg[3], "demand", "alice")
-    project.code_segment(seg[1], "skills", "bob")
+    project.codings.code_segment(seg[1], "skills", "alice")
+    project.codings.code_segment(seg[3], "demand", "alice")
+    project.codings.code_segment(seg[1], "skills", "bob")
     result = agreement(project.db, "alice", "bob")
     assert result["disagreements"] == [{
         "document_id": doc_id, "document": "interview", "segment_id": seg[3], "start": 113, "end": 137,
@@ -123,11 +122,11 @@ def test_one_disagreement_is_listed_with_segment_code_and_coder(coded):
 
 def test_segment_unit_counts_a_partial_span_as_coding_the_overlapped_segments(coded):
     project, doc_id, seg, _ = coded
-    project.code(doc_id, 57, 64, "skills", "alice")  # "welders", inside turn 2
-    project.code(doc_id, 70, 95, "demand", "alice")  # from the end of turn 2 into turn 3
-    project.code_segment(seg[1], "skills", "bob")
-    project.code_segment(seg[1], "demand", "bob")
-    project.code_segment(seg[2], "demand", "bob")
+    project.codings.code(doc_id, 57, 64, "skills", "alice")  # "welders", inside turn 2
+    project.codings.code(doc_id, 70, 95, "demand", "alice")  # from the end of turn 2 into turn 3
+    project.codings.code_segment(seg[1], "skills", "bob")
+    project.codings.code_segment(seg[1], "demand", "bob")
+    project.codings.code_segment(seg[2], "demand", "bob")
     result = agreement(project.db, "alice", "bob")
     assert result["disagreements"] == []
     assert result["overall"]["percent_agreement"] == 1.0
@@ -135,8 +134,8 @@ def test_segment_unit_counts_a_partial_span_as_coding_the_overlapped_segments(co
 
 def test_character_unit_counts_characters_and_merges_ranges(coded):
     project, doc_id, seg, _ = coded
-    project.code(doc_id, 57, 64, "skills", "alice")  # "welders"
-    project.code_segment(seg[1], "skills", "bob")  # [42, 74): the whole turn
+    project.codings.code(doc_id, 57, 64, "skills", "alice")  # "welders"
+    project.codings.code_segment(seg[1], "skills", "bob")  # [42, 74): the whole turn
     result = agreement(project.db, "alice", "bob", unit="character")
     skills = result["codes"][0]
     n = len(TRANSCRIPT.rstrip("\n"))
@@ -149,9 +148,9 @@ def test_character_unit_counts_characters_and_merges_ranges(coded):
 
 def test_skip_uncoded_leaves_out_units_nobody_coded(coded):
     project, _, seg, _ = coded
-    project.code_segment(seg[1], "skills", "alice")
-    project.code_segment(seg[3], "demand", "alice")
-    project.code_segment(seg[1], "skills", "bob")
+    project.codings.code_segment(seg[1], "skills", "alice")
+    project.codings.code_segment(seg[3], "demand", "alice")
+    project.codings.code_segment(seg[1], "skills", "bob")
     assert agreement(project.db, "alice", "bob")["units"] == 4
     skipped = agreement(project.db, "alice", "bob", skip_uncoded=True)
     assert skipped["units"] == 2 and skipped["codes"][1]["n"] == 2
@@ -161,8 +160,8 @@ def test_skip_uncoded_leaves_out_units_nobody_coded(coded):
 
 def test_codes_restrict_and_with_subcodes_counts_subcodes_as_their_parent(coded):
     project, _, seg, _ = coded
-    project.code_segment(seg[1], "welding", "alice")
-    project.code_segment(seg[1], "skills", "bob")
+    project.codings.code_segment(seg[1], "welding", "alice")
+    project.codings.code_segment(seg[1], "skills", "bob")
     plain = agreement(project.db, "alice", "bob")
     assert [c["code"] for c in plain["codes"]] == ["skills", "welding"]
     assert len(plain["disagreements"]) == 2
@@ -177,18 +176,18 @@ def test_documents_neither_coder_touched_are_left_out(coded, tmp_path):
     project, doc_id, seg, _ = coded
     other = tmp_path / "other.txt"
     other.write_text("Interviewer: Anything else?\n\nBob: No.\n")
-    project.ingest([other])
-    project.code_segment(seg[0], "skills", "alice")
-    project.code_segment(seg[0], "skills", "bob")
+    project.documents.ingest([other])
+    project.codings.code_segment(seg[0], "skills", "alice")
+    project.codings.code_segment(seg[0], "skills", "bob")
     result = agreement(project.db, "alice", "bob")
     assert result["documents"] == [doc_id] and result["units"] == 4
 
 
 def test_errors_name_the_problem_and_give_a_hint(coded):
     project, _, seg, _ = coded
-    project.add_coder("dora")
-    project.code_segment(seg[0], "skills", "alice")
-    project.code_segment(seg[0], "skills", "dora")
+    project.codings.add_coder("dora")
+    project.codings.code_segment(seg[0], "skills", "alice")
+    project.codings.code_segment(seg[0], "skills", "dora")
     cases = [("alice", "carol", {}, CodingError, "unknown coder 'carol'"),
              ("alice", "alice", {}, CodingError, "'alice' twice"),
              ("alice", "bob", {}, CodingError, "'bob' has no codings"),
@@ -205,15 +204,15 @@ def test_character_unit_on_a_long_document(project, tmp_path):
     src.write_text("\n\n".join(f"Paragraph {i} about welders, orders and supply chains." * 4 for i in range(500)))
     book = tmp_path / "tiny.yaml"
     book.write_text(CODEBOOK)
-    doc_id = project.ingest([src])[0].document_id
-    project.load_codebook(book)
-    length = project.document(doc_id)["char_count"]
+    doc_id = project.documents.ingest([src])[0].document_id
+    project.codebook.load(book)
+    length = project.documents.get(doc_id)["char_count"]
     assert length > 100_000
     for coder, shift in (("alice", 0), ("bob", 3)):
-        project.add_coder(coder)
+        project.codings.add_coder(coder)
         for start in range(0, length - 200, 1000):
-            project.code(doc_id, start + shift, start + 150, "skills", coder)
-            project.code(doc_id, start + 400, start + 480 + shift, "demand", coder)
+            project.codings.code(doc_id, start + shift, start + 150, "skills", coder)
+            project.codings.code(doc_id, start + 400, start + 480 + shift, "demand", coder)
     result = agreement(project.db, "alice", "bob", unit="character")
     assert result["units"] == length
     assert [d["end"] - d["start"] for d in result["disagreements"]] == [3, 3] * len(range(0, length - 200, 1000))

@@ -68,11 +68,11 @@ def small_project_fixture(tmp_path, monkeypatch):
     (tmp_path / "mini.yaml").write_text(CODEBOOK)
     db = tmp_path / "project.db"
     with Project(db) as project:
-        project.ingest([tmp_path / "sources"])
-        project.load_codebook(tmp_path / "mini.yaml")
-        project.add_coder("ann")
-        project.set_attribute(1, "region", "West Midlands")
-        project.set_attribute(2, "region", "North East")
+        project.documents.ingest([tmp_path / "sources"])
+        project.codebook.load(tmp_path / "mini.yaml")
+        project.codings.add_coder("ann")
+        project.documents.set_attribute(1, "region", "West Midlands")
+        project.documents.set_attribute(2, "region", "North East")
     monkeypatch.setenv("WORKBENCH_DB", str(db))
     monkeypatch.setenv("WORKBENCH_CODER", "ann")
     monkeypatch.delenv("WORKBENCH_PASSWORD_ENV", raising=False)
@@ -115,7 +115,7 @@ def test_coder_name_is_asked_once_and_kept(small_project, monkeypatch):
     app = run("project.py", coder=app.session_state["coder"])
     assert any("bo smith" in c.value.replace("\\", "") for c in app.main.get("caption"))
     with store(small_project) as project:  # registered only when the coder first writes
-        assert [c["name"] for c in project.coders()] == ["ann"]
+        assert [c["name"] for c in project.codings.coders()] == ["ann"]
 
 
 def test_password_gate_comes_before_everything(small_project, monkeypatch):
@@ -145,9 +145,9 @@ def test_import_a_server_folder_with_attributes_and_a_failure(small_project, tmp
     assert sorted(table["status"]) == ["failed", "ingested"]
     assert "empty" in table[table["status"] == "failed"]["reason"].iloc[0]
     with store(small_project) as project:
-        new = [d for d in project.documents() if d["title"] == "notes"]
+        new = [d for d in project.documents.list() if d["title"] == "notes"]
         assert new and new[0]["attributes"] == {"region": "Wales", "sector": "rail"}
-        assert len(project.documents()) == 3
+        assert len(project.documents.list()) == 3
 
 
 def test_import_bad_attribute_line_is_an_error_and_nothing_is_ingested(small_project, tmp_path):
@@ -160,15 +160,15 @@ def test_import_bad_attribute_line_is_an_error_and_nothing_is_ingested(small_pro
     button(app, "Import").click().run()
     assert not app.exception and "not name=value" in app.error[0].value
     with store(small_project) as project:
-        assert len(project.documents()) == 2
+        assert len(project.documents.list()) == 2
 
 
 def test_documents_page_shows_codings_escaped_with_memos(small_project):
     with store(small_project) as project:
-        text = project.document(1)["text"]
+        text = project.documents.get(1)["text"]
         start = text.index("Orders")
-        project.code(1, start, start + 30, "demand", "ann", memo="<b>bold</b> memo")
-        project.code(1, start + 10, start + 40, "skills", "ann")
+        project.codings.code(1, start, start + 30, "demand", "ann", memo="<b>bold</b> memo")
+        project.codings.code(1, start + 10, start + 40, "skills", "ann")
     app = run("documents.py")
     assert not app.exception
     body = html_of(app)
@@ -232,22 +232,16 @@ def test_two_coders_in_two_sessions_do_not_overwrite_each_other(small_project, m
         button(app, "Apply codes").click().run()
         assert not app.exception
     with store(small_project) as project:
-        assert sorted((c["coder"], c["code_id"]) for c in project.codings()) == [("ann", "skills"), ("bo", "demand")]
+        assert sorted((c["coder"], c["code_id"]) for c in project.codings.list()) == [("ann", "skills"), ("bo", "demand")]
     sessions[0].run()  # ann's page re-reads the project and shows bo's coding too
     assert "Demand" in " ".join(t.value for t in sessions[0].text)
 
 
-def test_app_support_helpers_for_tables_and_turns():
-    from workbench.app_support import (
-        attribute_changes,
-        code_paths,
-        document_table,
-        filter_documents,
-        matching_codes,
-        next_uncoded,
-        parse_attributes,
-    )
+def test_page_helpers_for_tables_and_turns():
+    from workbench.coding.spans import next_uncoded
     from workbench.errors import InvalidValueError
+    from workbench.ui.pickers import code_paths, matching_codes
+    from workbench.ui.tables import attribute_changes, document_table, filter_documents, parse_attributes
 
     docs = [{"id": 1, "title": "Firm A", "type": "interview", "attributes": {"region": "Wales"}},
             {"id": 2, "title": "Notes", "type": "notes", "attributes": {"region": "Tees", "size": 10}}]

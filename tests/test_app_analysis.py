@@ -11,14 +11,14 @@ from tests.test_app import button, html_of, run, small_project_fixture, store  #
 def coded_project(small_project):
     """Both interviews coded by ann; bo codes only one of ann's spans and one of his own."""
     with store(small_project) as project:
-        project.add_coder("bo")
+        project.codings.add_coder("bo")
         for doc in (1, 2):
-            turns = [s for s in project.segments(doc) if s["speaker"] == "Respondent"]
-            project.code_segment(turns[0]["id"], "skills_ageing", "ann")
-            project.code_segment(turns[1]["id"], "demand", "ann")
-        turns = [s for s in project.segments(1) if s["speaker"] == "Respondent"]
-        project.code_segment(turns[0]["id"], "skills_ageing", "bo")
-        project.code_segment(turns[1]["id"], "skills", "bo")
+            turns = [s for s in project.documents.segments(doc) if s["speaker"] == "Respondent"]
+            project.codings.code_segment(turns[0]["id"], "skills_ageing", "ann")
+            project.codings.code_segment(turns[1]["id"], "demand", "ann")
+        turns = [s for s in project.documents.segments(1) if s["speaker"] == "Respondent"]
+        project.codings.code_segment(turns[0]["id"], "skills_ageing", "bo")
+        project.codings.code_segment(turns[1]["id"], "skills", "bo")
     return small_project
 
 
@@ -56,7 +56,7 @@ def test_agreement_figures_and_resolving_a_disagreement(coded_project):
     table = app.dataframe[0].value
     ageing = table[table["code"].str.contains("Ageing")].iloc[0]
     with store(coded_project) as project:
-        result = project.agreement("ann", "bo")
+        result = project.codings.agreement("ann", "bo")
         expected = next(c for c in result["codes"] if c["code"] == "skills_ageing")
     assert ageing["kappa"] == pytest.approx(expected["kappa"]) and ageing["both"] == 1 and ageing["ann"] == 2
     assert len(result["disagreements"]) == 4  # doc 1: demand (ann), skills (bo); doc 2: both of ann's
@@ -69,7 +69,7 @@ def test_agreement_figures_and_resolving_a_disagreement(coded_project):
     after = {m.label: m.value for m in app.metric}["Disagreements"]
     assert int(after) == int(before) - 1
     with store(coded_project) as project:
-        assert any(c["memo"] == "resolved in agreement review" for c in project.codings(document=1))
+        assert any(c["memo"] == "resolved in agreement review" for c in project.codings.list(document=1))
 
 
 def test_agreement_needs_two_coders(small_project):
@@ -97,7 +97,7 @@ def test_export_files_are_made_through_the_project_api(coded_project):
     import io
     import zipfile
 
-    from workbench.app_support import export_bytes
+    from workbench.ui.downloads import export_bytes
 
     rows = list(csv.DictReader(io.StringIO(export_bytes(coded_project, "excerpts.csv", code="demand",
                                                         coder="ann").decode("utf-8-sig"))))
@@ -140,7 +140,7 @@ def test_topics_tiny_fit_figures_and_promote(small_project):
                             for j in range(9))
         (folder / f"firm_{i}.txt").write_text(turns)
     with Project(small_project) as project:
-        project.ingest([folder])
+        project.documents.ingest([folder])
     app = run("topics.py")
     assert "No topic runs yet" in app.info[0].value
     app.text_input[0].set_value("tiny")
@@ -150,18 +150,18 @@ def test_topics_tiny_fit_figures_and_promote(small_project):
     button(app, "Fit topics").click().run(timeout=180)
     assert not app.exception and not app.error, [e.value for e in app.error]
     with store(small_project) as project:
-        [fitted] = project.topic_runs()
+        [fitted] = project.topics.runs()
         assert fitted["name"] == "tiny" and fitted["topic_count"] == 3
     assert len(app.get("plotly_chart")) == 1
     assert len(app.dataframe[0].value) >= 3
     button(app, "Promote to a draft code").click().run(timeout=120)
     assert not app.exception and "Added draft code" in app.success[-1].value
     with store(small_project) as project:
-        assert len(project.codes()) == 4 and project.pending_count() > 0
+        assert len(project.codebook.codes()) == 4 and project.suggestions.pending_count() > 0
 
 
 def test_codebook_qdc_download_and_import(small_project, tmp_path):
-    from workbench.app_support import export_bytes
+    from workbench.ui.downloads import export_bytes
 
     qdc = export_bytes(small_project, "codebook.qdc")
     app = run("codebook.py")
@@ -172,5 +172,5 @@ def test_codebook_qdc_download_and_import(small_project, tmp_path):
 
     (tmp_path / "book.qdc").write_bytes(qdc)
     with Project(other) as project:
-        project.import_refi(tmp_path / "book.qdc", kind="qdc")
-        assert sorted(c["label"] for c in project.codes()) == ["Ageing workforce", "Demand", "Skills"]
+        project.exports.import_refi(tmp_path / "book.qdc", kind="qdc")
+        assert sorted(c["label"] for c in project.codebook.codes()) == ["Ageing workforce", "Demand", "Skills"]

@@ -8,7 +8,7 @@ from tests.test_app import button, html_of, run, small_project_fixture, store  #
 
 
 def respondent_turn(project, doc=1):
-    return next(s for s in project.segments(doc) if s["speaker"] == "Respondent")
+    return next(s for s in project.documents.segments(doc) if s["speaker"] == "Respondent")
 
 
 def test_code_a_whole_turn_then_undo(small_project):
@@ -22,13 +22,13 @@ def test_code_a_whole_turn_then_undo(small_project):
     assert not app.exception
     with store(small_project) as project:
         turn = respondent_turn(project)
-        codings = project.codings(document=1)
+        codings = project.codings.list(document=1)
         assert sorted(c["code_id"] for c in codings) == ["demand", "skills_ageing"]
         assert {(c["start"], c["end"], c["coder"]) for c in codings} == {(turn["start"], turn["end"], "ann")}
     assert "Ageing workforce" in html_of(app)
     button(app, "Undo last coding").click().run()
     with store(small_project) as project:
-        assert project.codings(document=1) == []
+        assert project.codings.list(document=1) == []
 
 
 def test_code_a_sentence_and_a_phrase_with_a_memo(small_project):
@@ -47,7 +47,7 @@ def test_code_a_sentence_and_a_phrase_with_a_memo(small_project):
     button(app, "Apply codes").click().run()
     assert not app.exception
     with store(small_project) as project:
-        by_code = {c["code_id"]: c for c in project.codings(document=1)}
+        by_code = {c["code_id"]: c for c in project.codings.list(document=1)}
         assert by_code["skills"]["snippet"] == "We cannot find apprentices; the college course is too theoretical."
         assert by_code["skills"]["memo"] == "college is the problem"
         assert by_code["skills_ageing"]["snippet"] == "over fifty"
@@ -62,14 +62,14 @@ def test_phrase_not_in_the_turn_is_an_error_not_a_coding(small_project):
     app.multiselect(key="chosen_codes").set_value(["skills"])
     button(app, "Apply codes").click().run()
     with store(small_project) as project:
-        assert project.codings(document=1) == []
+        assert project.codings.list(document=1) == []
 
 
 def test_next_uncoded_skips_coded_and_interviewer_turns(small_project):
     with store(small_project) as project:
         first = respondent_turn(project)
-        project.code_segment(first["id"], "skills", "ann")
-        turns = project.segments(1)
+        project.codings.code_segment(first["id"], "skills", "ann")
+        turns = project.documents.segments(1)
     app = run("code.py")
     button(app, "Next uncoded").click().run()
     index = app.session_state["turn_1"]
@@ -78,18 +78,18 @@ def test_next_uncoded_skips_coded_and_interviewer_turns(small_project):
 
 def test_accept_and_reject_this_turns_suggestions(small_project):
     with store(small_project) as project:
-        project.autocode("rules")
-        pending = [s for s in project.suggestions(document=1)]
-        turn_index = next(i for i, s in enumerate(project.segments(1)) if s["id"] == pending[0]["segment_id"])
+        project.suggestions.run("rules")
+        pending = [s for s in project.suggestions.list(document=1)]
+        turn_index = next(i for i, s in enumerate(project.documents.segments(1)) if s["id"] == pending[0]["segment_id"])
     app = run("code.py", turn_1=turn_index)
     assert "rule" in " ".join(t.value for t in app.text)
     accept = next(b for b in app.button if b.key == f"accept_{pending[0]['id']}")
     accept.click().run()
     assert not app.exception
     with store(small_project) as project:
-        accepted = project.suggestions(status="accepted")
+        accepted = project.suggestions.list(status="accepted")
         assert [s["id"] for s in accepted] == [pending[0]["id"]] and accepted[0]["decided_by"] == "ann"
-        assert project.codings(document=1)[0]["code_id"] == pending[0]["code_id"]
+        assert project.codings.list(document=1)[0]["code_id"] == pending[0]["code_id"]
 
 
 def test_code_page_without_a_coder_reads_but_does_not_write(small_project, monkeypatch):
@@ -108,23 +108,23 @@ def test_codebook_add_edit_move_merge_delete(small_project):
     next(t for t in app.text_input if t.label == "Label" and t.value == "").set_value("Pay <and> wages")
     button(app, "Add code").click().run()
     with store(small_project) as project:
-        added = {c["id"]: c for c in project.codes()}["skills_pay"]
+        added = {c["id"]: c for c in project.codebook.codes()}["skills_pay"]
         assert added["label"] == "Pay <and> wages" and added["parent_id"] is None
     app.selectbox(key="codebook_code").set_value("skills_pay").run()
     app.selectbox(key="move_parent").set_value("skills").run()
     button(app, "Move").click().run()
     with store(small_project) as project:
-        assert {c["id"]: c for c in project.codes()}["skills_pay"]["parent_id"] == "skills"
-        project.code(1, 0, 5, "skills_pay", "ann")
+        assert {c["id"]: c for c in project.codebook.codes()}["skills_pay"]["parent_id"] == "skills"
+        project.codings.code(1, 0, 5, "skills_pay", "ann")
     app.selectbox(key="codebook_code").set_value("skills_pay").run()
     button(app, "Delete code").click().run()
     assert "has 1 codings" in app.error[0].value
     app.selectbox(key="merge_target").set_value("skills_ageing").run()
     button(app, "Merge").click().run()
     with store(small_project) as project:
-        ids = [c["id"] for c in project.codes()]
+        ids = [c["id"] for c in project.codebook.codes()]
         assert "skills_pay" not in ids
-        assert [c["code_id"] for c in project.codings(document=1)] == ["skills_ageing"]
+        assert [c["code_id"] for c in project.codings.list(document=1)] == ["skills_ageing"]
     assert app.get("download_button")
 
 
@@ -133,7 +133,7 @@ def test_codebook_edit_a_definition(small_project):
     app.text_area[0].set_value("Anything about skills, <b>training</b> included.")
     button(app, "Save").click().run()
     with store(small_project) as project:
-        assert project.codes()[0]["description"] == "Anything about skills, <b>training</b> included."
+        assert project.codebook.codes()[0]["description"] == "Anything about skills, <b>training</b> included."
     assert "<b>training" not in html_of(app)
 
 
@@ -150,7 +150,7 @@ def test_search_with_filters_and_code_all_results(small_project):
     app.selectbox(key="search_code").set_value("skills").run()
     button(app, "Code all 1 results").click().run()
     with store(small_project) as project:
-        codings = project.codings(code="skills")
+        codings = project.codings.list(code="skills")
         assert [c["document_id"] for c in codings] == [2] and "apprentices" in codings[0]["snippet"]
 
 
@@ -166,27 +166,27 @@ def test_suggestions_run_rules_then_accept_all_shown_for_one_code(small_project)
     button(app, "Run").click().run()
     assert not app.exception
     with store(small_project) as project:
-        pending = project.suggestions()
+        pending = project.suggestions.list()
         assert {s["code_id"] for s in pending} == {"skills", "demand"}
     app.selectbox(key="review_code").set_value("demand").run()
     demand = [s for s in pending if s["code_id"] == "demand"]
     button(app, f"Accept all {len(demand)} shown").click().run()
     assert not app.exception
     with store(small_project) as project:
-        assert {s["code_id"] for s in project.suggestions()} == {"skills"}
-        coded = project.codings(coder="ann")
+        assert {s["code_id"] for s in project.suggestions.list()} == {"skills"}
+        coded = project.codings.list(coder="ann")
         assert len(coded) == len(demand) and {c["code_id"] for c in coded} == {"demand"}
     button(app, "Reject all").click().run()
     with store(small_project) as project:
-        assert project.suggestions() == [] and len(project.suggestions(status="rejected")) == len(pending) - len(demand)
+        assert project.suggestions.list() == [] and len(project.suggestions.list(status="rejected")) == len(pending) - len(demand)
 
 
 def test_suggestions_evaluation_against_a_second_coder(small_project):
     with store(small_project) as project:
-        project.autocode("rules")
-        project.add_coder("gold")
-        for s in project.suggestions(code="demand"):
-            project.code(s["document_id"], s["start"], s["end"], "demand", "gold")
+        project.suggestions.run("rules")
+        project.codings.add_coder("gold")
+        for s in project.suggestions.list(code="demand"):
+            project.codings.code(s["document_id"], s["start"], s["end"], "demand", "gold")
     app = run("suggestions.py")
     app.selectbox[-2].set_value("gold")
     button(app, "Evaluate").click().run()
@@ -204,5 +204,5 @@ def test_suggestions_run_both_methods(small_project):
     assert not app.exception and not app.error
     assert "rules:" in app.success[0].value and "semantic:" in app.success[0].value
     with store(small_project) as project:
-        assert {s["method"] for s in project.suggestions()} <= {"rules", "semantic", "classifier"}
-        assert project.suggestions(method="rules")
+        assert {s["method"] for s in project.suggestions.list()} <= {"rules", "semantic", "classifier"}
+        assert project.suggestions.list(method="rules")

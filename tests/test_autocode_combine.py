@@ -30,8 +30,8 @@ codes:
 @pytest.fixture
 def coded_project(project, tmp_path):
     (tmp_path / "tiny.yaml").write_text(CODEBOOK)
-    project.load_codebook(tmp_path / "tiny.yaml")
-    outcomes = [project.ingest([tmp_path / name])[0] for name in _write(tmp_path)]
+    project.codebook.load(tmp_path / "tiny.yaml")
+    outcomes = [project.documents.ingest([tmp_path / name])[0] for name in _write(tmp_path)]
     project.docs = [o.document_id for o in outcomes]
     return project
 
@@ -45,7 +45,7 @@ def _write(folder):
 def _suggest(project, doc_id, segment_index, code, method, status="pending"):
     from workbench.autocode.suggestions import save_suggestions
 
-    segment = project.segments(doc_id)[segment_index]
+    segment = project.documents.segments(doc_id)[segment_index]
     save_suggestions(project.db, [{"document_id": doc_id, "segment_id": segment["id"], "start": segment["start"],
                                    "end": segment["end"], "code_id": code, "method": method, "source": method,
                                    "score": 1.0}])
@@ -109,28 +109,28 @@ def test_both_keeps_the_rule_suggestions_the_classifier_confirms(project, tmp_pa
                 + [{"text": t, "codes": ["demand_orders"]} for t in DEMAND[:8]]
                 + [{"text": t, "codes": []} for t in NEUTRAL + near_misses])
     (tmp_path / "tiny.examples.yaml").write_text(yaml.safe_dump(examples))
-    project.load_codebook(tmp_path / "tiny.yaml")
+    project.codebook.load(tmp_path / "tiny.yaml")
     passing = ["The office printer orders its own toner when it runs low.",
                "The sandwich van takes orders for lunch at half past eleven."]
     (tmp_path / "int.txt").write_text("\n\n".join(SKILLS[8:] + DEMAND[8:] + passing) + "\n")
-    project.ingest([tmp_path / "int.txt"])
-    by_text = {s["text"]: s["id"] for s in project.segments(1)}
+    project.documents.ingest([tmp_path / "int.txt"])
+    by_text = {s["text"]: s["id"] for s in project.documents.segments(1)}
 
-    project.autocode("rules")
-    ruled = {(r["segment_id"], r["code_id"]) for r in project.suggestions(method="rules")}
+    project.suggestions.run("rules")
+    ruled = {(r["segment_id"], r["code_id"]) for r in project.suggestions.list(method="rules")}
     assert {by_text[t] for t in passing} <= {segment for segment, _ in ruled}  # keywords fire on passing mentions
     project.db.execute("DELETE FROM suggestions")
     alone = suggest_semantic(project.db, keep_theme_scores=True)
     scores = alone["theme_scores"]
-    classified = {(r["segment_id"], r["code_id"]) for r in project.suggestions(method="classifier")}
+    classified = {(r["segment_id"], r["code_id"]) for r in project.suggestions.list(method="classifier")}
     project.db.execute("DELETE FROM suggestions")
 
-    result = project.autocode("both")
+    result = project.suggestions.run("both")
     theme = {"skills_ageing": "skills", "skills": "skills", "demand_orders": "demand", "demand": "demand"}
     confirmed = {(s, c) for s, c in ruled if scores[theme[c]].get(s, 0.0) >= CONFIRM}
     sure = {(s, c) for s, c in classified if scores[theme[c]][s] >= ALONE}
-    assert {(r["segment_id"], r["code_id"]) for r in project.suggestions(method="rules")} == confirmed
-    assert {(r["segment_id"], r["code_id"]) for r in project.suggestions(method="classifier")} == sure
+    assert {(r["segment_id"], r["code_id"]) for r in project.suggestions.list(method="rules")} == confirmed
+    assert {(r["segment_id"], r["code_id"]) for r in project.suggestions.list(method="classifier")} == sure
     assert result["withdrawn"] == {"rules": len(ruled - confirmed), "classifier": len(classified - sure)}
     assert confirmed  # the rule hits on genuine talk of orders and retirements stand
     # The classifier puts passing mentions of orders below talk of customers' orders.

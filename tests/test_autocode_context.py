@@ -25,8 +25,8 @@ VTT = """WEBVTT
 @pytest.fixture
 def captions(project, tmp_path):
     (tmp_path / "int.vtt").write_text(VTT, encoding="utf-8")
-    [outcome] = project.ingest([tmp_path / "int.vtt"])
-    return project, outcome.document_id, {s["text"]: s["id"] for s in project.segments(outcome.document_id)}
+    [outcome] = project.documents.ingest([tmp_path / "int.vtt"])
+    return project, outcome.document_id, {s["text"]: s["id"] for s in project.documents.segments(outcome.document_id)}
 
 
 def test_windows_join_neighbouring_cues_of_the_same_speaker(captions):
@@ -47,8 +47,8 @@ def test_paragraphs_and_turns_get_no_window(project, tmp_path):
     from workbench.autocode.context import cue_windows
 
     (tmp_path / "int.txt").write_text("I: Who buys?\n\nR: Two big firms.\n\nI: Why?\n\nR: History.", encoding="utf-8")
-    [outcome] = project.ingest([tmp_path / "int.txt"])
-    assert cue_windows(project.db, [s["id"] for s in project.segments(outcome.document_id)]) == {}
+    [outcome] = project.documents.ingest([tmp_path / "int.txt"])
+    assert cue_windows(project.db, [s["id"] for s in project.documents.segments(outcome.document_id)]) == {}
 
 
 @pytest.mark.slow

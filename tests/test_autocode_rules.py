@@ -53,10 +53,10 @@ R: We cannot complain about the weather.
 def coded_project(project, tmp_path):
     (tmp_path / "tiny.yaml").write_text(CODEBOOK)
     (tmp_path / "int01.txt").write_text(TRANSCRIPT)
-    project.load_codebook(tmp_path / "tiny.yaml")
-    [outcome] = project.ingest([tmp_path / "int01.txt"])
+    project.codebook.load(tmp_path / "tiny.yaml")
+    [outcome] = project.documents.ingest([tmp_path / "int01.txt"])
     assert outcome.status == "ingested"
-    project.segment_ids = {s["text"].split()[0].strip(".,"): s["id"] for s in project.segments(outcome.document_id)}
+    project.segment_ids = {s["text"].split()[0].strip(".,"): s["id"] for s in project.documents.segments(outcome.document_id)}
     return project
 
 
@@ -110,9 +110,9 @@ def test_a_lemma_the_tables_lack_still_matches_its_regular_inflections():
 
 def test_segments_already_coded_with_the_code_get_no_suggestion(coded_project):
     seg = coded_project.segment_ids
-    coded_project.add_coder("alice")
-    coded_project.code_segment(seg["Badly"], "skills_ageing", "alice")
-    coded_project.code_segment(seg["The"], "skills_gap", "alice")  # another code: does not block demand
+    coded_project.codings.add_coder("alice")
+    coded_project.codings.code_segment(seg["Badly"], "skills_ageing", "alice")
+    coded_project.codings.code_segment(seg["The"], "skills_gap", "alice")  # another code: does not block demand
     suggest_rules(coded_project.db)
     found = {(s, c) for s, c, _ in pairs(coded_project)}
     assert (seg["Badly"], "skills_ageing") not in found
@@ -206,14 +206,14 @@ def test_plain_patterns_use_lookup_lemmas_and_part_of_speech_patterns_the_small_
     pytest.importorskip(MODEL_NAMES[1], reason="the small English model package is not installed")
     (tmp_path / "tiny.yaml").write_text(CODEBOOK)
     (tmp_path / "int01.txt").write_text(TRANSCRIPT)
-    project.load_codebook(tmp_path / "tiny.yaml")
-    project.ingest([tmp_path / "int01.txt"])
-    plain = project.autocode(method="rules")["rules"]
+    project.codebook.load(tmp_path / "tiny.yaml")
+    project.documents.ingest([tmp_path / "int01.txt"])
+    plain = project.suggestions.run(method="rules")["rules"]
     assert plain["pipeline"] == "blank English + lookup lemmas"
     (tmp_path / "pos.yaml").write_text("version: 1\nname: pos\ncodes:\n  - id: demand_verbs\n    label: Complaints\n"
                                        "    patterns:\n      tokens:\n        - [{LEMMA: complain, POS: VERB}]\n")
-    project.load_codebook(tmp_path / "pos.yaml")
-    result = project.autocode(method="rules", codes=["demand_verbs"])["rules"]
+    project.codebook.load(tmp_path / "pos.yaml")
+    result = project.suggestions.run(method="rules", codes=["demand_verbs"])["rules"]
     assert result["pipeline"].startswith("en_core_web_sm")
-    [hit] = project.suggestions(code="demand_verbs")
+    [hit] = project.suggestions.list(code="demand_verbs")
     assert "complain" in hit["reason"] or "complain" in hit["snippet"]

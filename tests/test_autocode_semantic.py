@@ -56,9 +56,9 @@ def semantic_project(project, tmp_path):
     (tmp_path / "tiny.yaml").write_text(CODEBOOK)
     turns = [f"I: Could you say more?\n\nR: {s}\n\nI: Right.\n\nR: {d}" for s, d in zip(SKILLS, DEMAND)]
     (tmp_path / "int01.txt").write_text("\n\n".join(turns) + "\n")
-    project.load_codebook(tmp_path / "tiny.yaml")
-    [outcome] = project.ingest([tmp_path / "int01.txt"])
-    project.segment_ids = {s["text"]: s["id"] for s in project.segments(outcome.document_id)}
+    project.codebook.load(tmp_path / "tiny.yaml")
+    [outcome] = project.documents.ingest([tmp_path / "int01.txt"])
+    project.segment_ids = {s["text"]: s["id"] for s in project.documents.segments(outcome.document_id)}
     return project
 
 
@@ -112,11 +112,11 @@ def test_the_classifier_ranks_once_a_code_has_enough_codings(semantic_project):
     from workbench.autocode.semantic import suggest_semantic
     from workbench.autocode.suggestions import list_suggestions
 
-    semantic_project.add_coder("alice")
+    semantic_project.codings.add_coder("alice")
     for text in SKILLS[:8]:
-        semantic_project.code_segment(semantic_project.segment_ids[text], "skills_ageing", "alice")
+        semantic_project.codings.code_segment(semantic_project.segment_ids[text], "skills_ageing", "alice")
     for text in DEMAND[:8]:
-        semantic_project.code_segment(semantic_project.segment_ids[text], "demand_orders", "alice")
+        semantic_project.codings.code_segment(semantic_project.segment_ids[text], "demand_orders", "alice")
     result = suggest_semantic(semantic_project.db, min_codings=8)
     assert {c: v["method"] for c, v in result["per_code"].items()} == {"skills_ageing": "classifier",
                                                                        "demand_orders": "classifier"}
@@ -169,10 +169,10 @@ def test_the_classifier_learns_from_training_examples_before_anything_is_coded(p
                 + [{"text": t, "codes": []} for t in NEUTRAL])
     import yaml
     (tmp_path / "tiny.examples.yaml").write_text(yaml.safe_dump(examples))
-    assert project.load_codebook(tmp_path / "tiny.yaml")["training_examples"] == 24
+    assert project.codebook.load(tmp_path / "tiny.yaml")["training_examples"] == 24
     turns = [f"I: Go on.\n\nR: {s}\n\nI: And orders?\n\nR: {d}" for s, d in zip(SKILLS[8:], DEMAND[8:])]
     (tmp_path / "int02.txt").write_text("\n\n".join(turns) + "\n")
-    project.ingest([tmp_path / "int02.txt"])
+    project.documents.ingest([tmp_path / "int02.txt"])
     result = suggest_semantic(project.db)
     assert result["training_examples"] >= 24
     assert {c: v["method"] for c, v in result["per_code"].items()} == {

@@ -61,14 +61,14 @@ def server(tmp_path):
 
     db = tmp_path / "team.db"
     with Project(db) as project:  # the sample corpus, coded by bo from rule suggestions, half checked by ann
-        project.ingest([ROOT / "corpus" / "sources"], manifest=ROOT / "corpus" / "manifest.csv")
-        project.load_codebook(ROOT / "codebooks" / "manufacturing_regions.yaml")
-        project.autocode("rules")
-        project.add_coder("ann")
-        project.add_coder("bo")
-        project.accept_where("bo", min_score=0.9)
-        for coding in [c for c in project.codings(coder="bo") if c["document_id"] <= 12][::2]:
-            project.code(coding["document_id"], coding["start"], coding["end"], coding["code_id"], "ann")
+        project.documents.ingest([ROOT / "corpus" / "sources"], manifest=ROOT / "corpus" / "manifest.csv")
+        project.codebook.load(ROOT / "codebooks" / "manufacturing_regions.yaml")
+        project.suggestions.run("rules")
+        project.codings.add_coder("ann")
+        project.codings.add_coder("bo")
+        project.suggestions.accept_where("bo", min_score=0.9)
+        for coding in [c for c in project.codings.list(coder="bo") if c["document_id"] <= 12][::2]:
+            project.codings.code(coding["document_id"], coding["start"], coding["end"], coding["code_id"], "ann")
     port = free_port()
     env = dict(os.environ, WORKBENCH_DB=str(db), HF_HUB_OFFLINE="1")
     env.pop("WORKBENCH_PASSWORD_ENV", None)
@@ -210,10 +210,10 @@ def test_upload_read_code_export_in_a_browser(server):
     from workbench.project import Project
 
     with Project(db, create=False) as project:
-        uploaded = next(d for d in project.documents() if d["title"] == "firm_interview")
-        [coding] = project.codings(document=uploaded["id"])
+        uploaded = next(d for d in project.documents.list() if d["title"] == "firm_interview")
+        [coding] = project.codings.list(document=uploaded["id"])
         assert coding["code_id"] == "skills_ageing" and coding["coder"] == "ann"
-        assert len(rows) == len(project.codings(coder="ann"))
+        assert len(rows) == len(project.codings.list(coder="ann"))
     assert {r["coder"] for r in rows} == {"ann"}
     ours = [r for r in rows if r["title"] == "firm_interview"]
     assert [r["code_id"] for r in ours] == ["skills_ageing"] and "three retire next year" in ours[0]["text"]

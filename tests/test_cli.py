@@ -13,7 +13,9 @@ TRANSCRIPT = ("[00:00:05] I: How is the order book?\n\n[00:00:09] R: Thin since 
 
 
 def all_commands(group=cli, prefix=()):
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # groups may build their commands on demand (e.g. `export`)
+        command = group.get_command(ctx, name)
         yield prefix + (name,), command
         if isinstance(command, click.Group):
             yield from all_commands(command, prefix + (name,))

@@ -86,56 +86,56 @@ def test_shipped_codebooks_are_valid():
 def coded(project, tmp_path):
     (tmp_path / "cb.yaml").write_text(GOOD)
     (tmp_path / "t.txt").write_text("I: welders?\n\nR: All retiring soon.\n\nI: orders?\n\nR: Thin order book.")
-    project.ingest([tmp_path / "t.txt"])
-    project.load_codebook(tmp_path / "cb.yaml")
-    project.add_coder("ann")
-    segs = project.segments(1)
+    project.documents.ingest([tmp_path / "t.txt"])
+    project.codebook.load(tmp_path / "cb.yaml")
+    project.codings.add_coder("ann")
+    segs = project.documents.segments(1)
     return project, segs
 
 
 def test_load_export_unchanged_in_meaning(project, tmp_path):
     path = tmp_path / "cb.yaml"
     path.write_text(GOOD)
-    assert project.load_codebook(path) == {"codebook": "test_book", "added": 3, "updated": 0, "not_in_file": [],
+    assert project.codebook.load(path) == {"codebook": "test_book", "added": 3, "updated": 0, "not_in_file": [],
                                            "training_examples": 0, "examples_file": None}
-    exported = parse_codebook(project.export_codebook(), "export.yaml")
+    exported = parse_codebook(project.codebook.to_yaml(), "export.yaml")
     assert codebook_to_yaml(exported) == codebook_to_yaml(parse_codebook(GOOD, "t.yaml"))
     # Loading again updates in place.
-    assert project.load_codebook(path)["updated"] == 3
+    assert project.codebook.load(path)["updated"] == 3
 
 
 def test_bad_codebook_loads_nothing(project, tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text(GOOD.replace('"#2a9d8f"', '"nope"'))
     with pytest.raises(CodebookError):
-        project.load_codebook(path)
-    assert project.codes() == []
+        project.codebook.load(path)
+    assert project.codebook.codes() == []
 
 
 def test_edit_rename_move_merge_delete_keep_codings_consistent(coded):
     project, segs = coded
-    first = project.code_segment(segs[1]["id"], "skills_ageing", "ann")
-    project.code_segment(segs[1]["id"], "skills", "ann")
-    project.code_segment(segs[3]["id"], "demand", "ann")
-    project.update_code("skills_ageing", label="Retirements", description="Staff retiring.")
-    assert project.codings(code="skills_ageing")[0]["code_label"] == "Retirements"
-    project.move_code("skills_ageing", "demand")
-    assert [c["id"] for c in project.codes() if c["parent_id"] == "demand"] == ["skills_ageing"]
+    first = project.codings.code_segment(segs[1]["id"], "skills_ageing", "ann")
+    project.codings.code_segment(segs[1]["id"], "skills", "ann")
+    project.codings.code_segment(segs[3]["id"], "demand", "ann")
+    project.codebook.update_code("skills_ageing", label="Retirements", description="Staff retiring.")
+    assert project.codings.list(code="skills_ageing")[0]["code_label"] == "Retirements"
+    project.codebook.move_code("skills_ageing", "demand")
+    assert [c["id"] for c in project.codebook.codes() if c["parent_id"] == "demand"] == ["skills_ageing"]
     with pytest.raises(CodebookError, match="one of its sub-codes"):
-        project.move_code("demand", "skills_ageing")
+        project.codebook.move_code("demand", "skills_ageing")
     # Merging into a code that already has the same coding keeps one, no duplicate.
-    assert project.merge_codes("skills_ageing", "skills") == 0
-    assert [c["code_id"] for c in project.codings()] == ["skills", "demand"]
-    assert not any(c["id"] == "skills_ageing" for c in project.codes())
+    assert project.codebook.merge_codes("skills_ageing", "skills") == 0
+    assert [c["code_id"] for c in project.codings.list()] == ["skills", "demand"]
+    assert not any(c["id"] == "skills_ageing" for c in project.codebook.codes())
     with pytest.raises(CodebookError, match="has 1 codings"):
-        project.delete_code("demand")
-    assert project.delete_code("demand", "delete") == 1
-    assert [c["code_id"] for c in project.codings()] == ["skills"]
-    assert first not in {c["id"] for c in project.codings()}
+        project.codebook.delete_code("demand")
+    assert project.codebook.delete_code("demand", "delete") == 1
+    assert [c["code_id"] for c in project.codings.list()] == ["skills"]
+    assert first not in {c["id"] for c in project.codings.list()}
 
 
 def test_delete_moving_codings_to_parent(coded):
     project, segs = coded
-    project.code_segment(segs[1]["id"], "skills_ageing", "ann")
-    assert project.delete_code("skills_ageing", "parent") == 1
-    assert [c["code_id"] for c in project.codings()] == ["skills"]
+    project.codings.code_segment(segs[1]["id"], "skills_ageing", "ann")
+    assert project.codebook.delete_code("skills_ageing", "parent") == 1
+    assert [c["code_id"] for c in project.codings.list()] == ["skills"]

@@ -24,28 +24,28 @@ TRANSCRIPT = "I: How are the welders?\n\nR: All retiring soon, and the order boo
 def setup(project, tmp_path):
     (tmp_path / "cb.yaml").write_text(CODEBOOK)
     (tmp_path / "t.txt").write_text(TRANSCRIPT)
-    project.ingest([tmp_path / "t.txt"])
-    project.load_codebook(tmp_path / "cb.yaml")
-    project.add_coder("ann")
-    project.add_coder("bo")
+    project.documents.ingest([tmp_path / "t.txt"])
+    project.codebook.load(tmp_path / "cb.yaml")
+    project.codings.add_coder("ann")
+    project.codings.add_coder("bo")
     return project
 
 
 def test_code_span_stores_snippet_and_hash(setup):
     project = setup
-    text = project.document(1)["text"]
+    text = project.documents.get(1)["text"]
     start = text.index("All retiring")
-    coding = project.code(1, start, start + len("All retiring soon"), "skills_ageing", "ann", memo="clear case")
-    [row] = project.codings()
+    coding = project.codings.code(1, start, start + len("All retiring soon"), "skills_ageing", "ann", memo="clear case")
+    [row] = project.codings.list()
     assert row["id"] == coding and row["snippet"] == "All retiring soon" and row["memo"] == "clear case"
     assert row["source"] == "manual" and row["coder"] == "ann"
     stored = project.db["codings"].get(coding)
-    assert stored["text_sha256"] == project.document(1)["text_sha256"]
+    assert stored["text_sha256"] == project.documents.get(1)["text_sha256"]
     # Coding the same span again returns the same coding; overlapping and nested codings are allowed.
-    assert project.code(1, start, start + len("All retiring soon"), "skills_ageing", "ann") == coding
-    project.code(1, start, start + 3, "skills", "ann")
-    project.code(1, start + 4, start + 30, "demand", "bo")
-    assert len(project.codings()) == 3
+    assert project.codings.code(1, start, start + len("All retiring soon"), "skills_ageing", "ann") == coding
+    project.codings.code(1, start, start + 3, "skills", "ann")
+    project.codings.code(1, start + 4, start + 30, "demand", "bo")
+    assert len(project.codings.list()) == 3
 
 
 @pytest.mark.parametrize("args,error,message", [
@@ -58,38 +58,38 @@ def test_code_span_stores_snippet_and_hash(setup):
 ])
 def test_bad_codings_write_nothing(setup, args, error, message):
     with pytest.raises(error, match=message):
-        setup.code(*args)
-    assert setup.codings() == []
+        setup.codings.code(*args)
+    assert setup.codings.list() == []
 
 
 def test_code_segment_and_uncode(setup):
     project = setup
-    seg = project.segments(1)[1]
-    coding = project.code_segment(seg["id"], "skills", "ann")
-    assert project.codings()[0]["snippet"] == seg["text"]
-    memo = project.add_memo("why this is skills", coding=coding, author="ann")
-    assert project.memos(document=1)[0]["id"] == memo
-    project.uncode(coding)
-    assert project.codings() == [] and project.memos(document=1) == []
+    seg = project.documents.segments(1)[1]
+    coding = project.codings.code_segment(seg["id"], "skills", "ann")
+    assert project.codings.list()[0]["snippet"] == seg["text"]
+    memo = project.codings.add_memo("why this is skills", coding=coding, author="ann")
+    assert project.codings.memos(document=1)[0]["id"] == memo
+    project.codings.uncode(coding)
+    assert project.codings.list() == [] and project.codings.memos(document=1) == []
     with pytest.raises(NotFoundError):
-        project.uncode(coding)
+        project.codings.uncode(coding)
     with pytest.raises(NotFoundError, match="no segment 999"):
-        project.code_segment(999, "skills", "ann")
+        project.codings.code_segment(999, "skills", "ann")
 
 
 def test_codings_filters_and_memos(setup):
     project = setup
-    segs = project.segments(1)
-    project.code_segment(segs[1]["id"], "skills_ageing", "ann")
-    project.code_segment(segs[3]["id"], "demand", "bo")
-    assert [c["code_id"] for c in project.codings(code="skills")] == []
-    assert [c["code_id"] for c in project.codings(code="skills", with_subcodes=True)] == ["skills_ageing"]
-    assert [c["coder"] for c in project.codings(coder="bo")] == ["bo"]
-    project.add_memo("a code memo", code="demand")
-    project.add_memo("a document memo", document=1)
-    assert [m["text"] for m in project.memos(code="demand")] == ["a code memo"]
+    segs = project.documents.segments(1)
+    project.codings.code_segment(segs[1]["id"], "skills_ageing", "ann")
+    project.codings.code_segment(segs[3]["id"], "demand", "bo")
+    assert [c["code_id"] for c in project.codings.list(code="skills")] == []
+    assert [c["code_id"] for c in project.codings.list(code="skills", with_subcodes=True)] == ["skills_ageing"]
+    assert [c["coder"] for c in project.codings.list(coder="bo")] == ["bo"]
+    project.codings.add_memo("a code memo", code="demand")
+    project.codings.add_memo("a document memo", document=1)
+    assert [m["text"] for m in project.codings.memos(code="demand")] == ["a code memo"]
     with pytest.raises(CodingError, match="exactly one"):
-        project.add_memo("x", document=1, code="demand")
+        project.codings.add_memo("x", document=1, code="demand")
 
 
 def _code_many(db_path, coder, segment_ids, code):
@@ -97,15 +97,15 @@ def _code_many(db_path, coder, segment_ids, code):
 
     with Project(db_path) as project:
         for seg in segment_ids:
-            project.code_segment(seg, code, coder)
+            project.codings.code_segment(seg, code, coder)
 
 
 def test_two_processes_coding_at_once_lose_nothing(setup, tmp_path):
     project = setup
     many = tmp_path / "many.txt"
     many.write_text("\n\n".join(f"Paragraph {i} about welders and orders." for i in range(150)))
-    [outcome] = project.ingest([many])
-    segment_ids = [s["id"] for s in project.segments(outcome.document_id)]
+    [outcome] = project.documents.ingest([many])
+    segment_ids = [s["id"] for s in project.documents.segments(outcome.document_id)]
     ctx = multiprocessing.get_context("spawn")
     workers = [ctx.Process(target=_code_many, args=(str(project.path), coder, segment_ids, code))
                for coder, code in (("ann", "skills"), ("bo", "demand"))]

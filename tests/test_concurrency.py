@@ -24,18 +24,18 @@ def worker(db_path: str, name: str, seed: int, seconds: float, log_path: str) ->
     made: list[dict] = []
     with Project(db_path, create=False) as project:
         segments = [r["id"] for r in project.db.query("SELECT id FROM segments WHERE speaker = 'R'")]
-        codes = [c["id"] for c in project.codes() if c["parent_id"]]
-        pending = [s["id"] for s in project.suggestions(limit=None)]
+        codes = [c["id"] for c in project.codebook.codes() if c["parent_id"]]
+        pending = [s["id"] for s in project.suggestions.list(limit=None)]
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if rng.random() < 0.5:
                 segment = rng.choice(segments)
                 code = rng.choice(codes)
-                coding_id = project.code_segment(segment, code, name)
+                coding_id = project.codings.code_segment(segment, code, name)
                 made.append({"kind": "code", "coding": coding_id, "segment": segment, "code": code})
             else:
                 batch = rng.sample(pending, k=min(3, len(pending)))
-                for coding_id in project.accept(batch, name):
+                for coding_id in project.suggestions.accept(batch, name):
                     made.append({"kind": "accept", "coding": coding_id})
     with open(log_path, "w") as out:
         json.dump(made, out)
@@ -50,10 +50,10 @@ def test_four_coders_at_once_lose_nothing_and_duplicate_nothing(tmp_path):
     from workbench.project import Project
 
     with Project(db) as project:
-        project.autocode(method="rules")
+        project.suggestions.run(method="rules")
         for i in range(WORKERS):
-            project.add_coder(f"coder{i}")
-        assert len(project.suggestions(limit=None)) > 100
+            project.codings.add_coder(f"coder{i}")
+        assert len(project.suggestions.list(limit=None)) > 100
     context = multiprocessing.get_context("spawn")
     logs = [tmp_path / f"log{i}.json" for i in range(WORKERS)]
     processes = [context.Process(target=worker, args=(str(db), f"coder{i}", i, SECONDS, str(logs[i])))

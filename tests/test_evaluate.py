@@ -26,8 +26,8 @@ def corpus(tmp_path_factory):
     from workbench.project import Project
 
     project = Project(tmp_path_factory.mktemp("gold") / "p.db")
-    project.ingest([ROOT / "corpus" / "sources"], manifest=ROOT / "corpus" / "manifest.csv")
-    project.load_codebook(ROOT / "codebooks" / "manufacturing_regions.yaml")
+    project.documents.ingest([ROOT / "corpus" / "sources"], manifest=ROOT / "corpus" / "manifest.csv")
+    project.codebook.load(ROOT / "codebooks" / "manufacturing_regions.yaml")
     yield project
     project.close()
 
@@ -38,9 +38,9 @@ def gold_rows():
 
 
 def test_gold_file_matches_the_corpus_segments(corpus):
-    titles = {d["title"]: d["id"] for d in corpus.documents()}
-    spans = {(s_doc, s["start"], s["end"]) for s_doc in titles.values() for s in corpus.segments(s_doc)}
-    codes = {c["id"] for c in corpus.codes()}
+    titles = {d["title"]: d["id"] for d in corpus.documents.list()}
+    spans = {(s_doc, s["start"], s["end"]) for s_doc in titles.values() for s in corpus.documents.segments(s_doc)}
+    codes = {c["id"] for c in corpus.codebook.codes()}
     rows = gold_rows()
     assert len(rows) > 500 and {r["split"] for r in rows} == {"tuning", "dev", "test"}
     for row in rows:
@@ -56,23 +56,23 @@ def test_gold_file_matches_the_corpus_segments(corpus):
 
 
 def test_a_coder_equal_to_the_gold_scores_one_and_a_partial_one_less(corpus):
-    titles = {d["title"]: d["id"] for d in corpus.documents()}
-    corpus.add_coder("gold_copy")
-    corpus.add_coder("half")
+    titles = {d["title"]: d["id"] for d in corpus.documents.list()}
+    corpus.codings.add_coder("gold_copy")
+    corpus.codings.add_coder("half")
     rows = [r for r in gold_rows() if r["split"] == "test" and r["code"]]
     for i, r in enumerate(rows):
-        corpus.code(titles[r["document"]], int(r["start"]), int(r["end"]), r["code"], "gold_copy")
+        corpus.codings.code(titles[r["document"]], int(r["start"]), int(r["end"]), r["code"], "gold_copy")
         if i % 2 == 0:
-            corpus.code(titles[r["document"]], int(r["start"]), int(r["end"]), r["code"], "half")
-    perfect = corpus.evaluate(GOLD, coder="gold_copy", split="test")
+            corpus.codings.code(titles[r["document"]], int(r["start"]), int(r["end"]), r["code"], "half")
+    perfect = corpus.suggestions.evaluate(GOLD, coder="gold_copy", split="test")
     assert perfect["code"]["macro"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
     assert perfect["theme"]["macro"]["f1"] == 1.0
     assert set(perfect["theme"]["per_label"]) == {"mark3_districts", "skills", "demand_signals"}
-    half = corpus.evaluate(GOLD, coder="half", split="test")
+    half = corpus.suggestions.evaluate(GOLD, coder="half", split="test")
     assert all(v["precision"] == 1.0 for v in half["code"]["per_label"].values() if v["predicted"])
     assert 0.3 < half["code"]["macro"]["recall"] < 0.7
     # Another coder in the project can be the gold standard.
-    versus = corpus.evaluate(gold_coder="gold_copy", coder="half")
+    versus = corpus.suggestions.evaluate(gold_coder="gold_copy", coder="half")
     assert all(v["precision"] == 1.0 for v in versus["code"]["per_label"].values() if v["predicted"])
 
 
@@ -80,28 +80,28 @@ def test_bad_gold_file_names_the_row(corpus, tmp_path):
     bad = tmp_path / "g.csv"
     bad.write_text("document,start,end,code\nNo such title,0,5,skills_shortage\n")
     with pytest.raises(GoldFileError, match=r"g.csv row 2: no document titled 'No such title'"):
-        corpus.evaluate(bad)
+        corpus.suggestions.evaluate(bad)
     bad.write_text("document,begin,end,code\n")
     with pytest.raises(GoldFileError, match="missing column 'start'"):
-        corpus.evaluate(bad)
+        corpus.suggestions.evaluate(bad)
 
 
 def test_a_gold_row_without_a_code_keeps_an_uncoded_document_in_scope(corpus, tmp_path):
-    first, second = [d for d in corpus.documents() if d["type"] == "survey"][:2]
-    segment = corpus.segments(first["id"])[0]
-    corpus.add_coder("eager")
+    first, second = [d for d in corpus.documents.list() if d["type"] == "survey"][:2]
+    segment = corpus.documents.segments(first["id"])[0]
+    corpus.codings.add_coder("eager")
     for doc in (first, second):
-        part = corpus.segments(doc["id"])[0]
-        corpus.code(doc["id"], part["start"], part["end"], "skills_shortage", "eager")
+        part = corpus.documents.segments(doc["id"])[0]
+        corpus.codings.code(doc["id"], part["start"], part["end"], "skills_shortage", "eager")
     gold = tmp_path / "g.csv"
     rows = f'{first["title"]},{segment["start"]},{segment["end"]},skills_shortage\n'
     gold.write_text("document,start,end,code\n" + rows)
-    only_first = corpus.evaluate(gold, coder="eager")
+    only_first = corpus.suggestions.evaluate(gold, coder="eager")
     assert only_first["documents"] == 1 and only_first["code"]["macro"]["precision"] == 1.0
     gold.write_text("document,start,end,code\n" + rows + f'{second["title"]},,,\n')
-    both = corpus.evaluate(gold, coder="eager")  # the second answer is in scope: its coding is a false positive
+    both = corpus.suggestions.evaluate(gold, coder="eager")  # the second answer is in scope: its coding is a false positive
     assert both["documents"] == 2 and both["code"]["macro"]["precision"] == 0.5
     gold.write_text("document,start,end,code\n" + f'{second["title"]},,,\n')
-    nothing = corpus.evaluate(gold, coder="eager")
+    nothing = corpus.suggestions.evaluate(gold, coder="eager")
     assert nothing["code"]["per_label"]["skills_shortage"] == {
         "support": 0, "predicted": 1, "tp": 0, "precision": 0.0, "recall": 0.0, "f1": 0.0}

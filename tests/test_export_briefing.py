@@ -13,7 +13,7 @@ def coded(project, tmp_path):
 
 
 def test_themes_counts_and_citations(coded):
-    briefing = coded.briefing(max_quotes=None, select="all")
+    briefing = coded.exports.briefing_content(max_quotes=None, select="all")
     assert [t.code_id for t in briefing.themes] == ["skills", "demand"]
     skills = briefing.themes[0]
     assert (skills.codings, skills.documents, skills.interviews) == (3, 2, 1)
@@ -29,25 +29,25 @@ def test_themes_counts_and_citations(coded):
 
 
 def test_quotation_choices(coded):
-    longest = coded.briefing(codes=["skills"], max_quotes=1).themes[0].quotes
+    longest = coded.exports.briefing_content(codes=["skills"], max_quotes=1).themes[0].quotes
     assert len(longest) == 1 and longest[0].text.startswith("=SUM(A1) thin since")
-    memo = coded.briefing(codes=["skills"], select="memo", max_quotes=None).themes[0].quotes
+    memo = coded.exports.briefing_content(codes=["skills"], select="memo", max_quotes=None).themes[0].quotes
     assert [q.memo for q in memo] == ["retirements"]
-    ids = [q.coding_id for q in coded.briefing(codes=["skills"], select="all", max_quotes=None).themes[0].quotes]
-    picked = coded.briefing(codes=["skills"], select="picked", picked=[ids[-1], ids[0]]).themes[0].quotes
+    ids = [q.coding_id for q in coded.exports.briefing_content(codes=["skills"], select="all", max_quotes=None).themes[0].quotes]
+    picked = coded.exports.briefing_content(codes=["skills"], select="picked", picked=[ids[-1], ids[0]]).themes[0].quotes
     assert [q.coding_id for q in picked] == [ids[-1], ids[0]]
-    short = coded.briefing(codes=["demand"], max_quote_chars=30).themes[0].quotes
+    short = coded.exports.briefing_content(codes=["demand"], max_quote_chars=30).themes[0].quotes
     assert all(len(q.text) <= 32 for q in short) and any(q.text.endswith("…") for q in short)
     with pytest.raises(ExportError, match="unknown quotation choice"):
-        coded.briefing(select="random")
+        coded.exports.briefing_content(select="random")
     with pytest.raises(ExportError, match="coding ids"):
-        coded.briefing(select="picked")
+        coded.exports.briefing_content(select="picked")
     with pytest.raises(ExportError, match="nothing is coded"):
-        coded.briefing(attributes={"region": "Mars"})
+        coded.exports.briefing_content(attributes={"region": "Mars"})
 
 
 def test_markdown_has_headings_a_table_and_block_quotes(coded, tmp_path):
-    coded.export_briefing(tmp_path / "b.md", "md", codes=["demand"])
+    coded.exports.briefing(tmp_path / "b.md", "md", codes=["demand"])
     text = (tmp_path / "b.md").read_text()
     assert text.startswith("# Briefing: project\n")
     assert "## Demand" in text and "| Region | Documents | Interviews |" in text and "| Wales | 1 | 0 |" in text
@@ -55,7 +55,7 @@ def test_markdown_has_headings_a_table_and_block_quotes(coded, tmp_path):
 
 
 def test_html_escapes_document_text(coded, tmp_path):
-    coded.export_briefing(tmp_path / "b.html", "html", codes=["demand"])
+    coded.exports.briefing(tmp_path / "b.html", "html", codes=["demand"])
     html = (tmp_path / "b.html").read_text()
     assert "&lt;b&gt;at all&lt;/b&gt;" in html and "<b>at all</b>" not in html
     assert "<h2>Demand</h2>" in html and "<blockquote>" in html and "<cite>" in html
@@ -67,7 +67,7 @@ def test_html_escapes_document_text(coded, tmp_path):
 
 
 def test_markdown_keeps_document_html_inert(coded, tmp_path):
-    coded.export_briefing(tmp_path / "b.md", "md", codes=["demand"])
+    coded.exports.briefing(tmp_path / "b.md", "md", codes=["demand"])
     text = (tmp_path / "b.md").read_text()
     assert "&lt;b&gt;at all&lt;/b&gt;" in text and "<b>" not in text
     assert all(line.startswith("> ") or line == ">" for line in text.split("### Quotations", 1)[1].strip().splitlines()
@@ -77,7 +77,7 @@ def test_markdown_keeps_document_html_inert(coded, tmp_path):
 def test_docx_uses_real_headings_tables_and_quote_style(coded, tmp_path):
     import docx
 
-    coded.export_briefing(tmp_path / "b.docx", "docx")
+    coded.exports.briefing(tmp_path / "b.docx", "docx")
     document = docx.Document(str(tmp_path / "b.docx"))
     headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
     assert ("Title", "Briefing: project") in headings
@@ -90,8 +90,8 @@ def test_docx_uses_real_headings_tables_and_quote_style(coded, tmp_path):
 
 def test_every_format_is_byte_identical_on_repeat(coded, tmp_path):
     for fmt in ("md", "html", "docx"):
-        coded.export_briefing(tmp_path / f"1.{fmt}", fmt)
-        coded.export_briefing(tmp_path / f"2.{fmt}", fmt)
+        coded.exports.briefing(tmp_path / f"1.{fmt}", fmt)
+        coded.exports.briefing(tmp_path / f"2.{fmt}", fmt)
         assert (tmp_path / f"1.{fmt}").read_bytes() == (tmp_path / f"2.{fmt}").read_bytes(), fmt
 
 

@@ -40,18 +40,18 @@ def build_coded(project, tmp_path):
     (tmp_path / "a.txt").write_text(INTERVIEW)
     (tmp_path / "b.txt").write_text(GROUP)
     (tmp_path / "m.csv").write_text(MANIFEST)
-    project.ingest([tmp_path / "a.txt", tmp_path / "b.txt"], manifest=tmp_path / "m.csv")
-    project.load_codebook(tmp_path / "cb.yaml")
-    project.add_coder("ann")
-    project.add_coder("bo")
-    a, b = project.segments(1), project.segments(2)
-    project.code_segment(a[1]["id"], "skills_ageing", "ann", memo="retirements")
-    project.code_segment(a[3]["id"], "demand", "ann")
-    project.code_segment(a[3]["id"], "skills", "bo")
-    project.code_segment(b[1]["id"], "demand", "ann")
-    project.code_segment(b[3]["id"], "skills", "ann")
-    project.add_memo("Interview done by phone.", document=1, author="ann")
-    project.add_memo("Merge with hiring?", code="skills", author="bo")
+    project.documents.ingest([tmp_path / "a.txt", tmp_path / "b.txt"], manifest=tmp_path / "m.csv")
+    project.codebook.load(tmp_path / "cb.yaml")
+    project.codings.add_coder("ann")
+    project.codings.add_coder("bo")
+    a, b = project.documents.segments(1), project.documents.segments(2)
+    project.codings.code_segment(a[1]["id"], "skills_ageing", "ann", memo="retirements")
+    project.codings.code_segment(a[3]["id"], "demand", "ann")
+    project.codings.code_segment(a[3]["id"], "skills", "bo")
+    project.codings.code_segment(b[1]["id"], "demand", "ann")
+    project.codings.code_segment(b[3]["id"], "skills", "ann")
+    project.codings.add_memo("Interview done by phone.", document=1, author="ann")
+    project.codings.add_memo("Merge with hiring?", code="skills", author="bo")
     return project
 
 
@@ -61,7 +61,7 @@ def coded(project, tmp_path):
 
 
 def test_csv_has_one_row_per_coding_in_a_fixed_column_order(coded, tmp_path):
-    result = coded.export_excerpts(tmp_path / "x.csv", "csv")
+    result = coded.exports.excerpts(tmp_path / "x.csv", "csv")
     frame = pd.read_csv(tmp_path / "x.csv", encoding="utf-8-sig")
     assert result["rows"] == len(frame) == 5
     assert list(frame.columns[:9]) == ["coding_id", "code_id", "code_path", "text", "title", "type", "speaker",
@@ -70,23 +70,23 @@ def test_csv_has_one_row_per_coding_in_a_fixed_column_order(coded, tmp_path):
     assert {"region", "role", "date", "interviewer"} <= set(frame.columns)
     row = frame[frame["code_id"] == "skills_ageing"].iloc[0]
     assert row["code_path"] == "Skills / Ageing workforce" and row["speaker"] == "R" and row["memo"] == "retirements"
-    text = coded.document(1)["text"]
+    text = coded.documents.get(1)["text"]
     assert text[row["start"]:row["end"]] == row["text"]
     assert (tmp_path / "x.csv").read_bytes().startswith(b"\xef\xbb\xbf")
 
 
 def test_filters_by_code_coder_attribute_type_and_speaker(coded):
-    assert set(coded.excerpt_table(code="skills")["code_id"]) == {"skills", "skills_ageing"}
-    assert list(coded.excerpt_table(coder="bo")["code_id"]) == ["skills"]
-    assert set(coded.excerpt_table(attributes={"region": "Wales"})["title"]) == {"Supplier group"}
-    assert set(coded.excerpt_table(doc_type="interview")["document_id"]) == {1}
-    assert list(coded.excerpt_table(speaker="SME owner 2")["code_id"]) == ["skills"]
+    assert set(coded.exports.excerpt_table(code="skills")["code_id"]) == {"skills", "skills_ageing"}
+    assert list(coded.exports.excerpt_table(coder="bo")["code_id"]) == ["skills"]
+    assert set(coded.exports.excerpt_table(attributes={"region": "Wales"})["title"]) == {"Supplier group"}
+    assert set(coded.exports.excerpt_table(doc_type="interview")["document_id"]) == {1}
+    assert list(coded.exports.excerpt_table(speaker="SME owner 2")["code_id"]) == ["skills"]
 
 
 def test_xlsx_has_a_summary_and_a_sheet_per_top_level_code(coded, tmp_path):
     import openpyxl
 
-    coded.export_excerpts(tmp_path / "x.xlsx", "xlsx")
+    coded.exports.excerpts(tmp_path / "x.xlsx", "xlsx")
     book = openpyxl.load_workbook(tmp_path / "x.xlsx")
     assert book.sheetnames == ["Summary", "Skills", "Demand"]
     skills = list(book["Skills"].values)
@@ -103,16 +103,16 @@ def test_xlsx_has_a_summary_and_a_sheet_per_top_level_code(coded, tmp_path):
 
 def test_exports_are_byte_identical_for_the_same_project(coded, tmp_path):
     for fmt in ("csv", "xlsx"):
-        coded.export_excerpts(tmp_path / f"1.{fmt}", fmt)
-        coded.export_excerpts(tmp_path / f"2.{fmt}", fmt)
+        coded.exports.excerpts(tmp_path / f"1.{fmt}", fmt)
+        coded.exports.excerpts(tmp_path / f"2.{fmt}", fmt)
         assert (tmp_path / f"1.{fmt}").read_bytes() == (tmp_path / f"2.{fmt}").read_bytes()
 
 
 def test_bad_format_and_unwritable_path_are_clear_errors(coded, tmp_path):
     with pytest.raises(ExportError, match="unknown excerpt format"):
-        coded.export_excerpts(tmp_path / "x.pdf", "pdf")
+        coded.exports.excerpts(tmp_path / "x.pdf", "pdf")
     with pytest.raises(ExportError, match="folder does not exist"):
-        coded.export_excerpts(tmp_path / "missing" / "x.csv", "csv")
+        coded.exports.excerpts(tmp_path / "missing" / "x.csv", "csv")
     assert not (tmp_path / "missing").exists()
 
 
@@ -131,6 +131,6 @@ def test_cli_export_excerpts(coded, tmp_path):
 def test_csv_bytes_parse_back(coded):
     from workbench.export.excerpts import to_csv
 
-    frame = coded.excerpt_table()
+    frame = coded.exports.excerpt_table()
     again = pd.read_csv(io.BytesIO(to_csv(frame)), encoding="utf-8-sig")
     assert list(again["text"]) == list(frame["text"])

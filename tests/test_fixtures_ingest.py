@@ -11,7 +11,7 @@ from tests.conftest import shared_fixture
 
 def ingest_one(project, *parts, **kw):
     path = shared_fixture(*parts)
-    outcomes = project.ingest([path], **kw)
+    outcomes = project.documents.ingest([path], **kw)
     assert len(outcomes) == 1
     return outcomes[0]
 
@@ -27,7 +27,7 @@ def assert_failed_cleanly(project, outcome, name, *phrases):
 
 def stored_text(project, outcome):
     assert outcome.status == "ingested", outcome.error
-    return project.document(outcome.document_id)["text"]
+    return project.documents.get(outcome.document_id)["text"]
 
 
 def test_password_pdf_without_and_with_password(project):
@@ -67,20 +67,20 @@ def test_word365_pdf_structure(project):
     order = ["Titre", "Lorem ipsum dolor", "Liste 2", "Liste numérotée", "En-tête 1", "Alouette", "Bibitte"]
     positions = [text.find(word) for word in order]
     assert -1 not in positions and positions == sorted(positions), (positions, text)
-    segments = project.segments(outcome.document_id)
+    segments = project.documents.segments(outcome.document_id)
     assert any(s["kind"] == "bullet" for s in segments)
     assert all(s["page"] == 1 for s in segments)
 
 
 def test_docx_footnotes_kept_and_marked(project):
     outcome = ingest_one(project, "office", "mammoth_footnotes.docx")
-    kinds = {s["kind"] for s in project.segments(outcome.document_id)}
+    kinds = {s["kind"] for s in project.documents.segments(outcome.document_id)}
     assert "footnote" in kinds
 
 
 def test_docx_comments_become_memos_not_text(project):
     outcome = ingest_one(project, "office", "mammoth_comments.docx")
-    doc = project.document(outcome.document_id)
+    doc = project.documents.get(outcome.document_id)
     assert doc["memos"], "Word comments should be kept as document memos"
     for memo in doc["memos"]:
         assert memo["text"] not in doc["text"]
@@ -88,7 +88,7 @@ def test_docx_comments_become_memos_not_text(project):
 
 def test_docx_tables_row_by_row(project):
     outcome = ingest_one(project, "office", "mammoth_tables.docx")
-    rows = [s for s in project.segments(outcome.document_id) if s["kind"] == "table_row"]
+    rows = [s for s in project.documents.segments(outcome.document_id) if s["kind"] == "table_row"]
     assert len(rows) >= 2
 
 
@@ -118,7 +118,7 @@ def test_rtf_unicode_escapes(project):
 def test_odt_external_entity_never_resolved(project):
     outcome = ingest_one(project, "office", "odfpy_nasty.odt")
     if outcome.status == "ingested":
-        doc = project.document(outcome.document_id)
+        doc = project.documents.get(outcome.document_id)
         assert "externalcontent" not in doc["text"]
         assert any("entit" in w for w in doc["warnings"])
     else:
@@ -127,16 +127,16 @@ def test_odt_external_entity_never_resolved(project):
 
 def test_odt_table_text_kept(project):
     outcome = ingest_one(project, "office", "odfpy_simpletable.odt")
-    assert any(s["kind"] == "table_row" for s in project.segments(outcome.document_id))
+    assert any(s["kind"] == "table_row" for s in project.documents.segments(outcome.document_id))
 
 
 def test_captions_folder(project):
-    outcomes = {o.path.rsplit("/", 1)[-1]: o for o in project.ingest([shared_fixture("captions")])}
+    outcomes = {o.path.rsplit("/", 1)[-1]: o for o in project.documents.ingest([shared_fixture("captions")])}
     assert outcomes["sample.vtt"].status == "ingested"
     assert outcomes["using_identifiers.vtt"].status == "ingested"
     assert outcomes["captions_with_bom.vtt"].status == "ingested"
     assert outcomes["bom-utf-16-le.srt"].status == "ingested"
     assert outcomes["empty.vtt"].status == "failed" and "no cues" in outcomes["empty.vtt"].error
     assert outcomes["invalid.srt"].status == "failed" and "line 2" in outcomes["invalid.srt"].error
-    segs = project.segments(outcomes["sample.vtt"].document_id)
+    segs = project.documents.segments(outcomes["sample.vtt"].document_id)
     assert all(s["kind"] == "cue" and s["time_start"] is not None for s in segs)

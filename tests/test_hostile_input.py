@@ -49,7 +49,7 @@ def ingest_one_bad_one_good(project, tmp_path, name: str, data: bytes):
     (tmp_path / "in").mkdir(exist_ok=True)
     (tmp_path / "in" / name).write_bytes(data)
     (tmp_path / "in" / "good.txt").write_text(GOOD)
-    outcomes = {o.path.rsplit("/", 1)[-1]: o for o in project.ingest([tmp_path / "in"])}
+    outcomes = {o.path.rsplit("/", 1)[-1]: o for o in project.documents.ingest([tmp_path / "in"])}
     assert outcomes["good.txt"].status == "ingested"
     return outcomes[name]
 
@@ -60,7 +60,7 @@ def test_path_traversal_in_office_files_is_refused(project, tmp_path, kind, memb
     data, _ = PACKAGES[kind]
     outcome = ingest_one_bad_one_good(project, tmp_path, f"evil.{kind}", repack(data, extra={member: b"<x/>"}))
     assert outcome.status == "failed" and f"evil.{kind}" in outcome.error and "outside the archive" in outcome.error
-    assert [d["title"] for d in project.documents()] == ["good"]
+    assert [d["title"] for d in project.documents.list()] == ["good"]
 
 
 @pytest.mark.parametrize("kind", sorted(PACKAGES))
@@ -86,7 +86,7 @@ def test_entity_expansion_and_external_entities_never_reach_the_text(project, tm
     hostile = dtd + body[:first_close] + b"&d;&s;" + body[first_close:]
     outcome = ingest_one_bad_one_good(project, tmp_path, f"xxe.{kind}", repack(data, replace={part: hostile}))
     if outcome.status == "ingested":
-        text = project.document(outcome.document_id)["text"]
+        text = project.documents.get(outcome.document_id)["text"]
         assert "TOP SECRET" not in text and "aaaaaaaaaaaaaaaaaaaa" not in text
     else:
         assert outcome.status == "failed" and "DTD" in outcome.error
@@ -99,7 +99,7 @@ def test_a_huge_file_is_refused_by_its_size_without_being_read(project, tmp_path
         out.truncate(1024 ** 3)  # 1 GiB, sparse
     (tmp_path / "in" / "good.txt").write_text(GOOD)
     started = time.monotonic()
-    outcomes = {o.path.rsplit("/", 1)[-1]: o for o in project.ingest([tmp_path / "in"])}
+    outcomes = {o.path.rsplit("/", 1)[-1]: o for o in project.documents.ingest([tmp_path / "in"])}
     assert time.monotonic() - started < 5
     assert outcomes["huge.txt"].status == "failed" and "huge.txt" in outcomes["huge.txt"].error
     assert "limit" in outcomes["huge.txt"].error or "large" in outcomes["huge.txt"].error
@@ -109,9 +109,9 @@ def test_a_huge_file_is_refused_by_its_size_without_being_read(project, tmp_path
 @pytest.mark.parametrize("query", ['"unbalanced', "AND", "welders NOT", "(a OR", "col:thing", "*", "NEAR(a b"])
 def test_search_syntax_errors_are_user_errors(project, tmp_path, query):
     (tmp_path / "good.txt").write_text(GOOD)
-    project.ingest([tmp_path / "good.txt"])
+    project.documents.ingest([tmp_path / "good.txt"])
     try:
-        project.search(query)
+        project.documents.search(query)
     except SearchQueryError as exc:
         assert exc.hint
     result = CliRunner().invoke(__import__("workbench.cli", fromlist=["cli"]).cli,
@@ -125,9 +125,9 @@ def test_file_names_with_newlines_and_undecodable_bytes(project, tmp_path):
     odd = os.fsencode(folder) + b"/line\nbreak \xff\xfe name.txt"
     with open(odd, "wb") as out:
         out.write(GOOD.encode())
-    outcomes = project.ingest([folder])
+    outcomes = project.documents.ingest([folder])
     assert [o.status for o in outcomes] == ["ingested"]
-    doc = project.documents()[0]
+    doc = project.documents.list()[0]
     doc["title"].encode("utf-8")  # stored names are valid text
     assert "\n" not in doc["title"]
     result = CliRunner().invoke(__import__("workbench.cli", fromlist=["cli"]).cli, ["--db", str(project.path), "documents"])

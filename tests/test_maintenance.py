@@ -14,11 +14,11 @@ TEXT = "I: What do you need?\n\nR: Welders. Half of ours retire within five year
 @pytest.fixture
 def coded(project, tmp_path):
     (tmp_path / "int.txt").write_text(TEXT)
-    project.ingest([tmp_path / "int.txt"])
-    project.add_code("skills_ageing", "Ageing workforce")
-    project.add_coder("ana")
+    project.documents.ingest([tmp_path / "int.txt"])
+    project.codebook.add_code("skills_ageing", "Ageing workforce")
+    project.codings.add_coder("ana")
     start = TEXT.index("Welders")
-    project.code(1, start, start + len("Welders"), "skills_ageing", "ana")
+    project.codings.code(1, start, start + len("Welders"), "skills_ageing", "ana")
     return project
 
 
@@ -47,7 +47,7 @@ def test_search_index_out_of_step_is_found_and_repaired(coded):
     coded.db.conn.commit()
     assert not coded.check()["checks"]["search_index"]["ok"]
     assert coded.check(repair=True)["ok"]
-    assert coded.search("need")
+    assert coded.documents.search("need")
 
 
 def test_backup_is_a_full_consistent_copy_and_never_overwrites_by_accident(coded, tmp_path):
@@ -57,7 +57,7 @@ def test_backup_is_a_full_consistent_copy_and_never_overwrites_by_accident(coded
     result = coded.backup(target)
     assert result["bytes"] > 0
     with Project(target, create=False) as copy:
-        assert [c["snippet"] for c in copy.codings()] == ["Welders"]
+        assert [c["snippet"] for c in copy.codings.list()] == ["Welders"]
         assert copy.check()["ok"]
     with pytest.raises(ProjectError, match="already exists"):
         coded.backup(target)
@@ -79,18 +79,18 @@ def test_a_read_only_store_gives_a_clear_error_and_writes_nothing(coded):
     coded.db.execute("PRAGMA query_only = ON")
     start = TEXT.index("college")
     with pytest.raises(ProjectError, match="read-only"):
-        coded.code(1, start, start + 7, "skills_ageing", "ana")
+        coded.codings.code(1, start, start + 7, "skills_ageing", "ana")
     coded.db.execute("PRAGMA query_only = OFF")
-    assert len(coded.codings()) == 1
+    assert len(coded.codings.list()) == 1
 
 
 def test_a_full_disk_fails_the_file_not_the_batch_and_leaves_no_partial_document(coded, tmp_path):
     pages = coded.db.execute("PRAGMA page_count").fetchone()[0]
     coded.db.execute(f"PRAGMA max_page_count = {pages + 2}")
     (tmp_path / "big.txt").write_text("\n\n".join(f"R: turn {i} " + "welding " * 200 for i in range(200)))
-    outcomes = coded.ingest([tmp_path / "big.txt"])
+    outcomes = coded.documents.ingest([tmp_path / "big.txt"])
     assert outcomes[0].status == "failed" and "disk" in outcomes[0].error and "full" in outcomes[0].error
-    assert [d["title"] for d in coded.documents()] == ["int"]
+    assert [d["title"] for d in coded.documents.list()] == ["int"]
     assert coded.db.execute("SELECT count(*) FROM segments WHERE document_id != 1").fetchone()[0] == 0
     assert coded.check()["ok"]
 

@@ -29,7 +29,7 @@ def ingest(path, batch, workers):
 
     seen = []
     with Project(path) as project:
-        returned = project.ingest([batch / "src"], manifest=batch / "manifest.csv", workers=workers,
+        returned = project.documents.ingest([batch / "src"], manifest=batch / "manifest.csv", workers=workers,
                                   on_outcome=seen.append)
         rows = list(project.db.query("SELECT d.id, d.title, d.text_sha256, count(s.id) AS segments "
                                      "FROM documents d JOIN segments s ON s.document_id = d.id GROUP BY d.id ORDER BY d.id"))
@@ -54,9 +54,9 @@ def test_a_second_parallel_run_reports_duplicates_and_stores_nothing_new(tmp_pat
 
     ingest(tmp_path / "p.db", batch, workers=2)
     with Project(tmp_path / "p.db") as project:
-        outcomes = project.ingest([batch / "src"], workers=2)
+        outcomes = project.documents.ingest([batch / "src"], workers=2)
         assert sum(o.status == "duplicate" for o in outcomes) == 40
-        assert len(project.documents()) == 40
+        assert len(project.documents.list()) == 40
 
 
 def test_automatic_workers_stay_in_one_process_for_small_batches(tmp_path, monkeypatch, batch):
@@ -68,7 +68,7 @@ def test_automatic_workers_stay_in_one_process_for_small_batches(tmp_path, monke
 
     monkeypatch.setattr(parallel, "map_in_workers", refuse)
     with Project(tmp_path / "small.db") as project:
-        outcomes = project.ingest([batch / "src"])  # 43 files: under the automatic threshold
+        outcomes = project.documents.ingest([batch / "src"])  # 43 files: under the automatic threshold
     assert sum(o.status == "ingested" for o in outcomes) == 40
 
 
@@ -78,8 +78,8 @@ def test_a_killed_worker_fails_its_files_and_the_batch_goes_on(tmp_path, batch, 
 
     monkeypatch.setattr(pipeline, "prepare_file", prepare_or_die)  # workers get it by name, through pickle
     with Project(tmp_path / "k.db") as project:
-        outcomes = project.ingest([batch / "src"], workers=2)
-        stored = {d["file_name"] for d in project.documents()}
+        outcomes = project.documents.ingest([batch / "src"], workers=2)
+        stored = {d["file_name"] for d in project.documents.list()}
         assert project.check()["ok"]
     failed = {o.path.rsplit("/", 1)[-1] for o in outcomes if o.status == "failed"}
     assert VICTIM in failed and VICTIM not in stored

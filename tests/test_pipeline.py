@@ -21,7 +21,7 @@ def test_batch_goes_on_past_bad_files(project, tmp_path):
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")
     (tmp_path / "fake.docx").write_bytes(b"not a zip at all")
     (tmp_path / "later.md").write_text("# Notes\n\nThe cluster met in May.")
-    outcomes = by_name(project.ingest([tmp_path]))
+    outcomes = by_name(project.documents.ingest([tmp_path]))
     assert outcomes["good.txt"].status == "ingested"
     assert outcomes["later.md"].status == "ingested"
     assert outcomes["binary.txt"].status == "failed"
@@ -38,17 +38,17 @@ def test_batch_goes_on_past_bad_files(project, tmp_path):
 def test_unknown_extension_named_explicitly_fails(project, tmp_path):
     path = tmp_path / "data.xyz"
     path.write_text("hello")
-    [outcome] = project.ingest([path])
+    [outcome] = project.documents.ingest([path])
     assert outcome.status == "failed" and outcome.error == "data.xyz: unsupported file type (.xyz)"
 
 
 def test_same_bytes_twice_is_a_noop_that_says_so(project, tmp_path):
     path = tmp_path / "a.txt"
     path.write_text(TRANSCRIPT)
-    [first] = project.ingest([path])
+    [first] = project.documents.ingest([path])
     copy = tmp_path / "copy_of_a.txt"
     copy.write_text(TRANSCRIPT)
-    [again] = project.ingest([copy])
+    [again] = project.documents.ingest([copy])
     assert again.status == "duplicate" and again.document_id == first.document_id
     assert "already ingested as document" in again.error
     assert project.db["documents"].count == 1
@@ -59,9 +59,9 @@ def test_different_file_with_same_title_is_a_new_document(project, tmp_path):
     (tmp_path / "y").mkdir()
     (tmp_path / "x" / "notes.txt").write_text("First version.")
     (tmp_path / "y" / "notes.txt").write_text("Second version.")
-    outcomes = project.ingest([tmp_path])
+    outcomes = project.documents.ingest([tmp_path])
     assert [o.status for o in outcomes] == ["ingested", "ingested"]
-    assert [d["title"] for d in project.documents()] == ["notes", "notes"]
+    assert [d["title"] for d in project.documents.list()] == ["notes", "notes"]
 
 
 def test_file_that_vanishes_mid_batch(project, tmp_path):
@@ -90,7 +90,7 @@ def test_unreadable_file(project, tmp_path, monkeypatch):
         return real(self)
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
-    outcomes = by_name(project.ingest([tmp_path]))
+    outcomes = by_name(project.documents.ingest([tmp_path]))
     assert outcomes["secret.txt"].error == "secret.txt: cannot read (Permission denied)"
     assert outcomes["a.txt"].status == "ingested"
 
@@ -102,7 +102,7 @@ def test_unreadable_folder(project, tmp_path):
     (locked / "a.txt").write_text("x")
     locked.chmod(0)
     try:
-        outcomes = project.ingest([tmp_path])
+        outcomes = project.documents.ingest([tmp_path])
     finally:
         locked.chmod(0o755)
     assert any(o.status == "failed" and "cannot open folder" in o.error for o in outcomes)
@@ -121,7 +121,7 @@ def test_reader_bug_is_reported_and_batch_goes_on(project, tmp_path, monkeypatch
         return real(data, name, options)
 
     monkeypatch.setattr(text, "read", broken)
-    outcomes = by_name(project.ingest([tmp_path]))
+    outcomes = by_name(project.documents.ingest([tmp_path]))
     assert outcomes["b.txt"].status == "failed"
     assert "internal error ValueError: unexpected" in outcomes["b.txt"].error
     assert "Traceback" in outcomes["b.txt"].detail
@@ -137,9 +137,9 @@ def test_manifest_sets_title_type_and_typed_attributes(project, tmp_path):
     manifest.write_text("file,title,type,region,firm_size,date,employees\n"
                         "int01.txt,Interview 1,interview,West Midlands,small,2024-03-12,45\n"
                         "policy.txt,Skills plan,document,North East,,2025-01,\n")
-    outcomes = project.ingest([src], manifest=manifest)
+    outcomes = project.documents.ingest([src], manifest=manifest)
     assert [o.status for o in outcomes] == ["ingested", "ingested"]
-    docs = {d["title"]: d for d in project.documents()}
+    docs = {d["title"]: d for d in project.documents.list()}
     interview = docs["Interview 1"]
     assert interview["type"] == "interview" and not interview["type_inferred"]
     assert interview["attributes"] == {"date": "2024-03-12", "employees": 45, "firm_size": "small",
@@ -154,14 +154,14 @@ def test_manifest_sets_title_type_and_typed_attributes(project, tmp_path):
 
 def test_yaml_manifest_and_later_attribute_import(project, tmp_path):
     (tmp_path / "fg.txt").write_text("Moderator: hi\n\nP1: a\n\nP2: b\n\nP3: c\n\nP1: d")
-    project.ingest([tmp_path / "fg.txt"])
-    doc = project.documents()[0]
+    project.documents.ingest([tmp_path / "fg.txt"])
+    doc = project.documents.list()[0]
     assert doc["type"] == "focus_group" and doc["type_inferred"]
     manifest = tmp_path / "m.yaml"
     manifest.write_text("fg.txt:\n  title: Focus group Teesside\n  region: North East\n  participants: 3\n")
-    applied = project.apply_manifest(manifest)
+    applied = project.documents.apply_manifest(manifest)
     assert len(applied) == 1
-    doc = project.document(doc["id"])
+    doc = project.documents.get(doc["id"])
     assert doc["title"] == "Focus group Teesside"
     assert doc["attributes"] == {"participants": 3, "region": "North East"}
 
@@ -172,21 +172,21 @@ def test_bad_manifest_names_the_row(project, tmp_path):
     manifest = tmp_path / "m.csv"
     manifest.write_text("file,type\na.txt,interview\nb.txt,podcast\n")
     with pytest.raises(ManifestError, match="m.csv: b.txt: unknown type 'podcast'"):
-        project.ingest([tmp_path], manifest=manifest)
+        project.documents.ingest([tmp_path], manifest=manifest)
     bad_yaml = tmp_path / "m.yaml"
     bad_yaml.write_text("a.txt: [unclosed\n")
     with pytest.raises(ManifestError, match=r"m.yaml line \d+: not valid YAML"):
-        project.ingest([tmp_path], manifest=bad_yaml)
+        project.documents.ingest([tmp_path], manifest=bad_yaml)
 
 
 def test_speakers_listed_and_renamed_with_type_reinferred(project, tmp_path):
     (tmp_path / "t.txt").write_text("Interviewer: q1\n\nR: a1\n\nI: q2\n\nR: a2\n\nI: q3\n\nInterviewer: q4")
-    project.ingest([tmp_path / "t.txt"])
-    assert [s["speaker"] for s in project.speakers(1)] == ["Interviewer", "R", "I"]
-    assert project.document(1)["type"] == "focus_group"  # three labels before merging
-    assert project.rename_speaker(1, "I", "Interviewer") == 2
-    assert [s["speaker"] for s in project.speakers(1)] == ["Interviewer", "R"]
-    assert project.document(1)["type"] == "interview"
+    project.documents.ingest([tmp_path / "t.txt"])
+    assert [s["speaker"] for s in project.documents.speakers(1)] == ["Interviewer", "R", "I"]
+    assert project.documents.get(1)["type"] == "focus_group"  # three labels before merging
+    assert project.documents.rename_speaker(1, "I", "Interviewer") == 2
+    assert [s["speaker"] for s in project.documents.speakers(1)] == ["Interviewer", "R"]
+    assert project.documents.get(1)["type"] == "interview"
 
 
 def test_pdf_over_the_time_limit_fails_alone(project, tmp_path):
@@ -201,7 +201,7 @@ def test_pdf_over_the_time_limit_fails_alone(project, tmp_path):
         c.showPage()
     c.save()
     (tmp_path / "after.txt").write_text("Still ingested.")
-    outcomes = by_name(project.ingest([tmp_path], time_limit=1e-6))
+    outcomes = by_name(project.documents.ingest([tmp_path], time_limit=1e-6))
     assert outcomes["long.pdf"].status == "failed"
     assert outcomes["long.pdf"].error.startswith("long.pdf: extraction took longer than")
     assert "--time-limit" in outcomes["long.pdf"].hint

@@ -74,7 +74,7 @@ def test_briefing_is_pseudonymised(project, tmp_path):
     coded = build_coded(project, tmp_path)
     p = coded.pseudonymiser(use_model=False)
     p.add("Ruth Okafor", "person", "terms")
-    result = coded.export_briefing(tmp_path / "b.md", "md", pseudonymiser=p)
+    result = coded.exports.briefing(tmp_path / "b.md", "md", pseudonymiser=p)
     text = (tmp_path / "b.md").read_text()
     assert "Ruth Okafor" not in text and result["replacements"]
 
@@ -86,16 +86,16 @@ def test_pseudonymise_at_ingest_stores_no_names_and_stays_consistent(project, tm
     (tmp_path / "m.csv").write_text("file,interviewer\na.txt,Sam Whitcombe\n")
     (tmp_path / "terms.txt").write_text("Keir Daventry\n")
     p = project.pseudonymiser(terms=tmp_path / "terms.txt", use_model=False)
-    project.ingest([tmp_path / "a.txt"], manifest=tmp_path / "m.csv", pseudonymiser=p)
+    project.documents.ingest([tmp_path / "a.txt"], manifest=tmp_path / "m.csv", pseudonymiser=p)
     # a later ingest with a fresh pseudonymiser reuses the stored pseudonyms
     p2 = project.pseudonymiser(terms=tmp_path / "terms.txt", use_model=False)
-    project.ingest([tmp_path / "b.txt"], pseudonymiser=p2)
-    first, second = project.document(1), project.document(2)
+    project.documents.ingest([tmp_path / "b.txt"], pseudonymiser=p2)
+    first, second = project.documents.get(1), project.documents.get(2)
     dump = "\n".join(str(row) for table in ("documents", "segments", "attributes", "pseudonyms")
                      for row in project.db.query(f"SELECT * FROM {table}"))
     for name in ("Joanne", "Pattinson", "Keir", "Daventry", "Whitcombe"):
         assert name not in dump.replace(str(tmp_path), "")
-    speakers = {s["speaker"] for s in project.segments(1)}
+    speakers = {s["speaker"] for s in project.documents.segments(1)}
     joanne = next(s for s in speakers if s not in ("Interviewer", None))
     assert joanne.startswith("Person ") and first["attributes"]["interviewer"].startswith("Person ")
     keir = first["text"].split("I work with ")[1].split(".")[0]

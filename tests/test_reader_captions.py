@@ -4,8 +4,8 @@ import pytest
 
 from tests.conftest import shared_fixture
 from workbench.errors import CorruptFileError, EmptyFileError
-from workbench.ingest.readers import captions
 from workbench.ingest._base import ReadOptions
+from workbench.ingest.readers import captions
 from workbench.ingest.segment import build_document
 
 

@@ -17,8 +17,8 @@ from workbench.errors import (
     UnsupportedFormatError,
     WorkbenchError,
 )
-from workbench.ingest.readers import docx as docx_reader
 from workbench.ingest._base import ReadOptions
+from workbench.ingest.readers import docx as docx_reader
 
 FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "office"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

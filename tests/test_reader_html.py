@@ -7,8 +7,8 @@ import codecs
 import pytest
 
 from workbench.errors import BinaryFileError, EmptyFileError
-from workbench.ingest.readers import html as html_reader
 from workbench.ingest._base import ReadOptions
+from workbench.ingest.readers import html as html_reader
 
 
 def read(data: bytes | str, name: str = "page.html"):

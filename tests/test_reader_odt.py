@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from workbench.errors import CorruptFileError, EmptyFileError, EncryptedFileError, UnsafeFileError
-from workbench.ingest.readers import odt as odt_reader
 from workbench.ingest._base import ReadOptions
+from workbench.ingest.readers import odt as odt_reader
 
 FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "office"
 

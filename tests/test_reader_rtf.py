@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from workbench.errors import CorruptFileError, EmptyFileError
-from workbench.ingest.readers import rtf as rtf_reader
 from workbench.ingest._base import ReadOptions
+from workbench.ingest.readers import rtf as rtf_reader
 
 FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "office"
 

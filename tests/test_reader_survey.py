@@ -5,8 +5,8 @@ import io
 import pytest
 
 from workbench.errors import IngestError
-from workbench.ingest.readers import survey
 from workbench.ingest._base import ReadOptions
+from workbench.ingest.readers import survey
 
 CSV = (
     "respondent_id,region,firm_size,q_biggest_skills_gap\n"

@@ -5,8 +5,8 @@ import codecs
 import pytest
 
 from workbench.errors import BinaryFileError, EmptyFileError
-from workbench.ingest.readers import text
 from workbench.ingest._base import ReadOptions
+from workbench.ingest.readers import text
 
 SAMPLE = "Zoë said: “the café’s welders” cost £40k — naïve.\n\nSecond paragraph."
 

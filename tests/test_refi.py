@@ -32,7 +32,7 @@ def qde(path):
 
 
 def test_qdpx_validates_and_has_no_empty_wrappers(coded, tmp_path):
-    coded.export_qdpx(tmp_path / "p.qdpx")
+    coded.exports.qdpx(tmp_path / "p.qdpx")
     with zipfile.ZipFile(tmp_path / "p.qdpx") as zf:
         names = zf.namelist()
         xml = zf.read("project.qde")
@@ -45,14 +45,14 @@ def test_qdpx_validates_and_has_no_empty_wrappers(coded, tmp_path):
 
 
 def test_empty_project_exports_a_valid_bare_project(project, tmp_path):
-    project.export_qdpx(tmp_path / "empty.qdpx")
+    project.exports.qdpx(tmp_path / "empty.qdpx")
     root, names = qde(tmp_path / "empty.qdpx")
     schema("Project.xsd").validate(etree.tostring(root).decode())
     assert len(root) == 0 and names == ["project.qde"]
 
 
 def test_qdc_validates_and_keeps_hierarchy_colour_and_description(coded, tmp_path):
-    coded.export_qdc(tmp_path / "c.qdc")
+    coded.exports.qdc(tmp_path / "c.qdc")
     data = (tmp_path / "c.qdc").read_bytes()
     schema("Codebook.xsd").validate(data.decode("utf-8"))
     root = etree.fromstring(data)
@@ -64,7 +64,7 @@ def test_qdc_validates_and_keeps_hierarchy_colour_and_description(coded, tmp_pat
 
 
 def test_contents_selections_codings_users_notes_and_variables(coded, tmp_path):
-    coded.export_qdpx(tmp_path / "p.qdpx")
+    coded.exports.qdpx(tmp_path / "p.qdpx")
     root, _ = qde(tmp_path / "p.qdpx")
     users = {u.get("guid"): u.get("name") for u in root.iterfind("q:Users/q:User", NS)}
     assert sorted(users.values()) == ["ann", "bo"]
@@ -73,7 +73,7 @@ def test_contents_selections_codings_users_notes_and_variables(coded, tmp_path):
         sources = root.findall("q:Sources/q:TextSource", NS)
         assert [s.get("name") for s in sources] == ["Welding firm", "Supplier group"]
         text = zf.read("Sources/" + sources[0].get("plainTextPath").removeprefix("internal://")).decode("utf-8")
-    assert text == coded.document(1)["text"]
+    assert text == coded.documents.get(1)["text"]
     found = []
     for selection in sources[0].findall("q:PlainTextSelection", NS):
         start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
@@ -93,14 +93,14 @@ def test_contents_selections_codings_users_notes_and_variables(coded, tmp_path):
 
 
 def test_guids_are_uuid5_and_stable_across_exports(coded, tmp_path):
-    coded.export_qdpx(tmp_path / "1.qdpx")
-    coded.export_qdpx(tmp_path / "2.qdpx")
+    coded.exports.qdpx(tmp_path / "1.qdpx")
+    coded.exports.qdpx(tmp_path / "2.qdpx")
     assert (tmp_path / "1.qdpx").read_bytes() == (tmp_path / "2.qdpx").read_bytes()
     root, _ = qde(tmp_path / "1.qdpx")
     skills = next(c for c in root.iter(f"{{{PROJECT_NS}}}Code") if c.get("name") == "Skills")
     expected = guid(project_namespace(coded.path.stem), "code", "skills")
     assert skills.get("guid") == expected and uuid.UUID(expected).version == 5
-    coded.export_qdpx(tmp_path / "other.qdpx", name="another project")
+    coded.exports.qdpx(tmp_path / "other.qdpx", name="another project")
     other, _ = qde(tmp_path / "other.qdpx")
     assert next(c for c in other.iter(f"{{{PROJECT_NS}}}Code") if c.get("name") == "Skills").get("guid") != expected
 
@@ -108,7 +108,7 @@ def test_guids_are_uuid5_and_stable_across_exports(coded, tmp_path):
 def snapshot(project):
     """What a round trip must keep: code tree, texts, types, attributes, codings, memos."""
     docs = {d["id"]: d for d in project.db.query("SELECT id, title, type, text FROM documents")}
-    paths = {r["id"]: r for r in project.codes()}
+    paths = {r["id"]: r for r in project.codebook.codes()}
 
     def path(code_id):
         node, parts = paths[code_id], []
@@ -129,16 +129,16 @@ def snapshot(project):
 def test_round_trip_export_import_export(coded, tmp_path):
     from workbench.project import Project
 
-    coded.export_qdpx(tmp_path / "first.qdpx")
+    coded.exports.qdpx(tmp_path / "first.qdpx")
     with Project(tmp_path / "copy.db") as copy:
-        report = copy.import_refi(tmp_path / "first.qdpx")
+        report = copy.exports.import_refi(tmp_path / "first.qdpx")
         assert report["unmapped_count"] == 0 and report["codings_adapted"] == 0
         assert report["documents_added"] == 2 and report["codings"] == 5
         assert snapshot(copy)[:4] == snapshot(coded)[:4]
         # memos: the coding memo returns as the coding's memo, document and code memos as memos
         assert snapshot(copy)[4] == [("Interview done by phone.", "ann"), ("Merge with hiring?", "bo")]
-        copy.export_qdpx(tmp_path / "second.qdpx", name=coded.path.stem)
-        again = copy.import_refi(tmp_path / "first.qdpx")  # importing the same file twice adds nothing
+        copy.exports.qdpx(tmp_path / "second.qdpx", name=coded.path.stem)
+        again = copy.exports.import_refi(tmp_path / "first.qdpx")  # importing the same file twice adds nothing
         assert again["documents_reused"] == 2 and again["codes_added"] == 0
         assert snapshot(copy)[3] == snapshot(coded)[3]
     first, _ = qde(tmp_path / "first.qdpx")
@@ -158,9 +158,9 @@ def test_round_trip_export_import_export(coded, tmp_path):
 
 
 def test_reimport_into_the_same_project_reuses_documents_codes_and_codings(coded, tmp_path):
-    coded.export_qdpx(tmp_path / "p.qdpx")
+    coded.exports.qdpx(tmp_path / "p.qdpx")
     before = snapshot(coded)
-    report = coded.import_refi(tmp_path / "p.qdpx")
+    report = coded.exports.import_refi(tmp_path / "p.qdpx")
     assert report["documents_added"] == 0 and report["documents_reused"] == 2
     assert report["codes_added"] == 0 and report["codes_reused"] == 3 and report["memos"] == 0
     assert report["codings"] == 5 and report["codings_new"] == 0
@@ -191,17 +191,17 @@ def test_cli_export_and_import_into_a_new_project(coded, tmp_path):
 def test_qdc_import_builds_the_nested_tree(coded, tmp_path, project):
     from workbench.project import Project
 
-    coded.export_qdc(tmp_path / "c.qdc")
+    coded.exports.qdc(tmp_path / "c.qdc")
     with Project(tmp_path / "fresh.db") as fresh:
-        report = fresh.import_refi(tmp_path / "c.qdc", "qdc")
+        report = fresh.exports.import_refi(tmp_path / "c.qdc", "qdc")
         assert report["codes_added"] == 3
-        rows = {r["label"]: r for r in fresh.codes()}
+        rows = {r["label"]: r for r in fresh.codebook.codes()}
         assert rows["Ageing workforce"]["parent_id"] == rows["Skills"]["id"] == "skills"
         assert rows["Skills"]["color"] == "#1f4e9c" and rows["Demand"]["description"].startswith("Orders")
 
 
 def test_selection_name_is_the_coded_text(coded, tmp_path):
-    coded.export_qdpx(tmp_path / "p.qdpx")
+    coded.exports.qdpx(tmp_path / "p.qdpx")
     with zipfile.ZipFile(tmp_path / "p.qdpx") as zf:
         assert zf.testzip() is None
         assert all(info.date_time == (1980, 1, 1, 0, 0, 0) for info in zf.infolist())

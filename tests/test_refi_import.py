@@ -72,19 +72,19 @@ def test_crlf_offsets_are_mapped_and_reported(project, tmp_path):
         selection("000000000002", welders, welders + 7, CODE_B.upper(), name="welders")
     data = qdpx(project_xml(crlf_source(sels)), {f"Sources/{SOURCE}.txt": CRLF_TEXT.encode("utf-8")},
                 inner="Project.qde")
-    report = project.import_refi(write(tmp_path, data))
+    report = project.exports.import_refi(write(tmp_path, data))
     assert report["codings"] == 2 and report["unmapped_count"] == 0 and report["codings_adapted"] == 2
     warnings = " ".join(report["warnings"])
     assert "CRLF" in warnings and "Project.qde" in warnings and "GUIDs do not follow" in warnings
-    text = project.document(1)["text"]
+    text = project.documents.get(1)["text"]
     assert "\r" not in text
-    codings = {c["code_label"]: c for c in project.codings()}
+    codings = {c["code_label"]: c for c in project.codings.list()}
     assert codings["Skills"]["snippet"] == "We lack welders in Tipton.\nThe OEM cut orders."
     assert text[codings["Welders"]["start"]:codings["Welders"]["end"]] == "welders"
     assert codings["Skills"]["coder"] == "Kim" and codings["Skills"]["created_at"] == "2024-03-01T10:00:00Z"
     assert codings["Skills"]["memo"] == "Check this with the firm."
-    assert project.attributes(1) == {"Region": "Black Country"}
-    codes = {r["label"]: r for r in project.codes()}
+    assert project.documents.attributes(1) == {"Region": "Black Country"}
+    codes = {r["label"]: r for r in project.codebook.codes()}
     assert codes["Welders"]["parent_id"] == codes["Skills"]["id"] and codes["Welders"]["color"] is None
     assert codes["Skills"]["color"] == "#FF0000" and codes["Skills"]["description"] == "People."
 
@@ -98,9 +98,9 @@ def test_wrong_positions_are_found_by_their_text_or_reported(project, tmp_path):
             + selection("000000000004", 500, 510, CODE_A))  # outside the text, no name
     source = (f'<TextSource guid="{SOURCE}" name="Inline"><PlainTextContent>{text}</PlainTextContent>'
               f"{sels}</TextSource>")
-    report = project.import_refi(write(tmp_path, qdpx(project_xml(source))))
+    report = project.exports.import_refi(write(tmp_path, qdpx(project_xml(source))))
     assert report["codings"] == 2 and report["unmapped_count"] == 2 and report["codings_adapted"] == 2
-    assert sorted(c["snippet"] for c in project.codings()) == ["OEM cut", "order"]
+    assert sorted(c["snippet"] for c in project.codings.list()) == ["OEM cut", "order"]
     assert all(u["why"].startswith("text not found") for u in report["unmapped"])
     assert {u["text"] for u in report["unmapped"]} == {"nowhere in the text", ""}
 
@@ -111,8 +111,8 @@ def test_utf16_positions_are_recognised_by_the_selection_text(project, tmp_path)
     utf16 = cp + 1  # the emoji is two UTF-16 code units
     source = (f'<TextSource guid="{SOURCE}" name="Emoji"><PlainTextContent>{text}</PlainTextContent>'
               f'{selection("000000000001", utf16, utf16 + 7, CODE_A, name="welders")}</TextSource>')
-    report = project.import_refi(write(tmp_path, qdpx(project_xml(source))))
-    assert report["codings"] == 1 and project.codings()[0]["snippet"] == "welders"
+    report = project.exports.import_refi(write(tmp_path, qdpx(project_xml(source))))
+    assert report["codings"] == 1 and project.codings.list()[0]["snippet"] == "welders"
 
 
 def test_embedded_docx_source_is_read_with_the_ingest_reader(project, tmp_path):
@@ -125,9 +125,9 @@ def test_embedded_docx_source_is_read_with_the_ingest_reader(project, tmp_path):
     source = (f'<TextSource guid="{SOURCE}" name="Word file" richTextPath="internal://{SOURCE}.docx">'
               f'{selection("000000000001", 4, 15, CODE_A, name="apprentices")}</TextSource>')
     data = qdpx(project_xml(source), {f"Sources/{SOURCE}.docx": buffer.getvalue()})
-    report = project.import_refi(write(tmp_path, data))
-    assert project.document(1)["text"] == "The apprentices left for the supermarket."
-    assert report["codings"] == 1 and project.codings()[0]["snippet"] == "apprentices"
+    report = project.exports.import_refi(write(tmp_path, data))
+    assert project.documents.get(1)["text"] == "The apprentices left for the supermarket."
+    assert report["codings"] == 1 and project.codings.list()[0]["snippet"] == "apprentices"
 
 
 @pytest.mark.parametrize("case", ["traversal", "not_zip", "bad_xml", "no_qde", "not_project", "members"])
@@ -148,9 +148,9 @@ def test_unsafe_or_damaged_files_are_refused_and_change_nothing(project, tmp_pat
         monkeypatch.setattr(refi_read, "MAX_ARCHIVE_MEMBERS", 1)
     before = project.summary()
     with pytest.raises(RefiError) as info:
-        project.import_refi(write(tmp_path, data))
+        project.exports.import_refi(write(tmp_path, data))
     assert info.value.hint and "\n" not in info.value.message
-    assert project.summary() == before and project.codes() == []
+    assert project.summary() == before and project.codebook.codes() == []
 
 
 def test_entities_are_never_expanded(project, tmp_path):
@@ -159,9 +159,9 @@ def test_entities_are_never_expanded(project, tmp_path):
         '<?xml version="1.0" encoding="utf-8"?><!DOCTYPE Project [<!ENTITY secret SYSTEM "file:///etc/passwd">'
         '<!ENTITY lol "lollollol">]>').replace("People.", "&secret;&lol;")
     data = qdpx(xml, {f"Sources/{SOURCE}.txt": b"Some text here."})
-    report = project.import_refi(write(tmp_path, data))
+    report = project.exports.import_refi(write(tmp_path, data))
     assert any("entities" in w for w in report["warnings"])
-    description = {r["label"]: r["description"] for r in project.codes()}["Skills"]
+    description = {r["label"]: r["description"] for r in project.codebook.codes()}["Skills"]
     assert "root:" not in description and "lollollol" not in description
 
 
@@ -174,12 +174,12 @@ def test_a_failure_half_way_leaves_the_project_unchanged(project, tmp_path, monk
         raise RefiError("simulated failure after the documents were written")
     monkeypatch.setattr(refi_import._Importer, "codings", explode)
     with pytest.raises(RefiError):
-        project.import_refi(write(tmp_path, data))
-    assert project.documents() == [] and project.codes() == [] and project.coders() == []
+        project.exports.import_refi(write(tmp_path, data))
+    assert project.documents.list() == [] and project.codebook.codes() == [] and project.codings.coders() == []
 
 
 def test_external_sources_are_skipped_with_a_warning(project, tmp_path):
     source = f'<TextSource guid="{SOURCE}" name="Elsewhere" plainTextPath="file:///C:/data/x.txt"/>'
-    report = project.import_refi(write(tmp_path, qdpx(project_xml(source))))
+    report = project.exports.import_refi(write(tmp_path, qdpx(project_xml(source))))
     assert report["sources"] == 0 and any("outside the archive" in w for w in report["warnings"])
     assert report["codes_added"] == 2

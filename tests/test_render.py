@@ -3,7 +3,7 @@
 import re
 
 from workbench import render
-from workbench.app_support import sentence_spans
+from workbench.coding.spans import sentence_spans
 
 CODES = [{"id": "skills", "label": "Skills", "color": "#112233"},
          {"id": "demand", "label": "Demand <b>", "color": "red; background:url(http://x)"}]

@@ -2,8 +2,8 @@
 
 import pytest
 
-from workbench.ingest.segment import build_document
 from workbench.ingest.readers.text import text_to_blocks
+from workbench.ingest.segment import build_document
 
 
 def turns(text, **kw):

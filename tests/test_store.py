@@ -66,8 +66,8 @@ def test_failed_write_leaves_nothing_behind(tmp_path):
 def test_segment_text_is_indexed_for_search(project, tmp_path):
     src = tmp_path / "a.txt"
     src.write_text("Our OEM customer gave no demand signal.\n\nWe reshored the machining.")
-    project.ingest([src])
-    hits = project.search("reshore")  # porter stemming: reshored ~ reshore
+    project.documents.ingest([src])
+    hits = project.documents.search("reshore")  # porter stemming: reshored ~ reshore
     assert [h["match"] for h in hits] == ["reshored"]
     assert hits[0]["left"] == "We " and hits[0]["right"] == " the machining."
 
@@ -75,24 +75,24 @@ def test_segment_text_is_indexed_for_search(project, tmp_path):
 def test_document_lookup_by_id_title_and_prefix(project, tmp_path):
     for name in ("interview_alpha.txt", "interview_beta.txt"):
         (tmp_path / name).write_text(f"{name} text")
-    project.ingest([tmp_path])
-    assert project.document("interview_beta")["title"] == "interview_beta"
-    assert project.document("1")["title"] == "interview_alpha"
+    project.documents.ingest([tmp_path])
+    assert project.documents.get("interview_beta")["title"] == "interview_beta"
+    assert project.documents.get("1")["title"] == "interview_alpha"
     with pytest.raises(NotFoundError, match="matches several documents"):
-        project.document("interview_")
+        project.documents.get("interview_")
     with pytest.raises(NotFoundError, match="no document"):
-        project.document("zzz")
+        project.documents.get("zzz")
 
 
 def test_search_in_document_order_by_default_or_best_first(project, tmp_path):
     (tmp_path / "a.txt").write_text("I: Anything else?\n\nR: Welders. Welders. Welders, always welders.")
     (tmp_path / "b.txt").write_text("I: And now?\n\nR: We hire welders sometimes, and painters, and fitters.")
     (tmp_path / "c.txt").write_text("I: Hiring?\n\nR: Welders welders welders welders welders welders.")
-    project.ingest([tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.txt"])
-    in_order = [h["title"] for h in project.search("welders")]
+    project.documents.ingest([tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.txt"])
+    in_order = [h["title"] for h in project.documents.search("welders")]
     assert in_order == ["a", "b", "c"]
-    ranked = project.search("welders", order="relevance")
+    ranked = project.documents.search("welders", order="relevance")
     assert [h["title"] for h in ranked][-1] == "b"  # one mention in a longer turn ranks last
     assert [h["score"] for h in ranked] == sorted(h["score"] for h in ranked)
     with pytest.raises(SearchQueryError, match="unknown order"):
-        project.search("welders", order="random")
+        project.documents.search("welders", order="random")

@@ -3,7 +3,7 @@
 import pytest
 
 from workbench.autocode import suggestions as sg
-from workbench.errors import InvalidValueError, CodingError, NotFoundError
+from workbench.errors import CodingError, InvalidValueError, NotFoundError
 
 CODEBOOK = """\
 version: 1
@@ -40,9 +40,9 @@ def reviewed(project, tmp_path):
 
     (tmp_path / "tiny.yaml").write_text(CODEBOOK)
     (tmp_path / "int01.txt").write_text(TRANSCRIPT)
-    project.load_codebook(tmp_path / "tiny.yaml")
-    project.ingest([tmp_path / "int01.txt"])
-    project.add_coder("alice")
+    project.codebook.load(tmp_path / "tiny.yaml")
+    project.documents.ingest([tmp_path / "int01.txt"])
+    project.codings.add_coder("alice")
     assert suggest_rules(project.db)["new"] == 3
     return project
 
@@ -64,7 +64,7 @@ def test_listing_is_best_first_with_filters(reviewed):
 def test_accept_makes_a_coding_with_the_rule_source_and_the_coder(reviewed):
     [suggestion] = by_code(reviewed, "demand")
     [coding_id] = sg.accept(reviewed.db, [suggestion["id"]], "alice")
-    [coding] = reviewed.codings(code="demand")
+    [coding] = reviewed.codings.list(code="demand")
     assert coding["id"] == coding_id and coding["coder"] == "alice"
     assert coding["source"] == "rule:demand:phrase:order book"
     assert (coding["start"], coding["end"], coding["snippet"]) == (suggestion["start"], suggestion["end"],
@@ -77,7 +77,7 @@ def test_accept_makes_a_coding_with_the_rule_source_and_the_coder(reviewed):
 def test_reject_leaves_no_coding(reviewed):
     ids = [s["id"] for s in by_code(reviewed, "skills")]
     assert sg.reject(reviewed.db, ids, "alice") == 2
-    assert reviewed.codings() == []
+    assert reviewed.codings.list() == []
     assert [s["decided_by"] for s in by_code(reviewed, "skills", status="rejected")] == ["alice", "alice"]
     # A rejected suggestion is not suggested again by the next run.
     from workbench.autocode.rules import suggest_rules
@@ -90,14 +90,14 @@ def test_an_accepted_suggestion_is_uncoded_before_it_can_be_rejected(reviewed):
     [coding_id] = sg.accept(reviewed.db, [suggestion["id"]], "alice")
     with pytest.raises(CodingError, match=f"accepted as coding {coding_id}"):
         sg.reject(reviewed.db, [suggestion["id"]], "alice")
-    reviewed.uncode(coding_id)
+    reviewed.codings.uncode(coding_id)
     assert sg.reject(reviewed.db, [suggestion["id"]], "alice") == 1
 
 
 def test_accept_where_takes_only_suggestions_above_min_score(reviewed):
     coding_ids = sg.accept_where(reviewed.db, "alice", min_score=0.6)
     assert len(coding_ids) == 1
-    assert [c["snippet"] for c in reviewed.codings()] == ["Our welder retires and no apprentice wants the job."]
+    assert [c["snippet"] for c in reviewed.codings.list()] == ["Our welder retires and no apprentice wants the job."]
     assert len(sg.list_suggestions(reviewed.db)) == 2
     assert len(sg.accept_where(reviewed.db, "alice", code_id="skills")) == 1
     assert [s["code_id"] for s in sg.list_suggestions(reviewed.db)] == ["demand"]
@@ -110,7 +110,7 @@ def test_unknown_coder_is_an_error_and_writes_nothing(reviewed):
         sg.accept(reviewed.db, ids, "bob")
     with pytest.raises(CodingError, match="unknown coder 'bob'"):
         sg.reject(reviewed.db, ids, "bob")
-    assert reviewed.codings() == []
+    assert reviewed.codings.list() == []
     assert len(sg.list_suggestions(reviewed.db)) == 3
 
 
@@ -121,7 +121,7 @@ def test_a_failure_half_way_rolls_back_every_accepted_suggestion(reviewed):
     reviewed.db.execute("PRAGMA foreign_keys = ON")
     with pytest.raises(CodingError, match="unknown code 'gone'"):
         sg.accept(reviewed.db, ids, "alice")
-    assert reviewed.codings() == []
+    assert reviewed.codings.list() == []
     assert {r["status"] for r in reviewed.db.query("SELECT status FROM suggestions")} == {"pending"}
 
 
@@ -131,7 +131,7 @@ def test_unknown_suggestion_id_is_an_error(reviewed):
         sg.accept(reviewed.db, [known, 999], "alice")
     with pytest.raises(NotFoundError, match="no suggestion 999"):
         sg.reject(reviewed.db, [999], "alice")
-    assert reviewed.codings() == []
+    assert reviewed.codings.list() == []
 
 
 def test_save_suggestions_ignores_ones_already_stored(reviewed):

@@ -31,10 +31,10 @@ def test_built_project_has_documents_attributes_and_checked_codings(tmp_path):
     result = synthetic.build_project(tmp_path / "s.db", documents=4, codings=30, words=(200, 300))
     assert result["documents"] == 4 and result["codings"] == 30 and result["failed"] == 0
     with Project(tmp_path / "s.db") as project:
-        doc = project.documents()[0]
-        assert project.attributes(doc["id"])["region"] in synthetic.REGIONS
-        codings = project.codings()
+        doc = project.documents.list()[0]
+        assert project.documents.attributes(doc["id"])["region"] in synthetic.REGIONS
+        codings = project.codings.list()
         assert len(codings) == 30
         for coding in codings:
-            text = project.document(coding["document_id"])["text"]
+            text = project.documents.get(coding["document_id"])["text"]
             assert text[coding["start"]:coding["end"]] == coding["snippet"]

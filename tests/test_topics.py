@@ -25,13 +25,13 @@ def themed(project, tmp_path):
 def fit_small(project, **kwargs):
     options = {"embedder": "tfidf", "n_topics": 3, "name": "small"}
     options.update(kwargs)
-    return project.fit_topics(**options)
+    return project.topics.fit(**options)
 
 
 def purity(project, run) -> dict[int, Counter]:
     texts = {r["id"]: r["text"] for r in project.db.query("SELECT id, text FROM segments")}
     out: dict[int, Counter] = defaultdict(Counter)
-    for row in project.topic_assignments(run):
+    for row in project.topics.assignments(run):
         out[row["topic"]][theme_of(texts[row["segment_id"]])] += 1
     return out
 
@@ -44,7 +44,7 @@ def test_tfidf_kmeans_finds_the_planted_themes_and_stores_the_run(themed):
     assert sorted(c.most_common(1)[0][0] for c in by_topic.values()) == sorted(THEMES)
     for counts in by_topic.values():
         assert counts.most_common(1)[0][1] == sum(counts.values())  # every topic holds one theme
-    shown = themed.topic_run("small")
+    shown = themed.topics.run("small")
     for topic in shown["topics"]:
         theme = theme_of(topic["representative"][0]["text"])
         words = " ".join(w for w, _ in topic["words"])
@@ -70,7 +70,7 @@ def test_interviewer_turns_are_left_out_unless_asked_and_filters_select(themed):
                               JOIN attributes a ON a.document_id = s.document_id AND a.name = 'region'
                               WHERE t.run_id = (SELECT id FROM topic_runs WHERE name = 'small2')""")
     assert {(r["speaker"], r["value"]) for r in segs} == {("R", "North East")}
-    assert themed.topic_run("small2")["filters"] == {"region": ["North East"]}
+    assert themed.topics.run("small2")["filters"] == {"region": ["North East"]}
 
 
 @pytest.mark.parametrize("filters, message", [
@@ -81,12 +81,12 @@ def test_interviewer_turns_are_left_out_unless_asked_and_filters_select(themed):
 def test_filters_that_select_nothing_say_so(themed, filters, message):
     with pytest.raises(TopicError, match=message):
         fit_small(themed, filters=filters)
-    assert themed.topic_runs() == []
+    assert themed.topics.runs() == []
 
 
 def test_empty_project_and_bad_parameters_are_clear_errors(project, themed):
     with pytest.raises(TopicError, match="no segments") as info:
-        project.__class__(project.path.with_name("empty.db")).fit_topics(embedder="tfidf")
+        project.__class__(project.path.with_name("empty.db")).topics.fit(embedder="tfidf")
     assert "ingest" in info.value.hint
     with pytest.raises(TopicError, match="unknown embedder"):
         fit_small(themed, embedder="word2vec")
@@ -98,9 +98,9 @@ def test_empty_project_and_bad_parameters_are_clear_errors(project, themed):
     with pytest.raises(TopicError, match="exists already"):
         fit_small(themed)
     assert fit_small(themed, replace=True)["name"] == "small"
-    assert [r["name"] for r in themed.topic_runs()] == ["small"]
+    assert [r["name"] for r in themed.topics.runs()] == ["small"]
     with pytest.raises(TopicError, match="no topic run 'nope'") as info:
-        themed.topic_run("nope")
+        themed.topics.run("nope")
     assert "small" in info.value.hint
 
 
@@ -108,20 +108,20 @@ def _ingest_texts(project, folder: Path, texts: dict[str, str]) -> None:
     folder.mkdir()
     for name, text in texts.items():
         (folder / name).write_text(text, encoding="utf-8")
-    assert all(o.status == "ingested" for o in project.ingest([folder]))
+    assert all(o.status == "ingested" for o in project.documents.ingest([folder]))
 
 
 def test_duplicates_tiny_corpora_and_non_english_text_give_sensible_results(project, tmp_path):
     same = "R: We keep talking about energy costs and the furnace every single week here."
     _ingest_texts(project, tmp_path / "dup", {"a.txt": "\n\n".join(["I: Why?", same] * 10) + "\n"})
     with pytest.raises(TopicError, match="only 1 distinct segment"):
-        project.fit_topics(embedder="tfidf")
+        project.topics.fit(embedder="tfidf")
     _ingest_texts(project, tmp_path / "more", {
         "b.txt": "I: And?\n\nR: Apprentices and welders leave for the big firms in the city.\n\n"
                  "I: Then?\n\nR: Export orders to customers in Germany fell with the euro.\n\n"
                  "I: Finally?\n\nR: Die Energiekosten sind für unsere Gießerei viel zu hoch geworden.\n\n"
                  "I: Und?\n\nR: Les apprentis et les soudeurs partent vers les grandes entreprises.\n"})
-    run = project.fit_topics(embedder="tfidf", min_topic_size=10, name="tiny")
+    run = project.topics.fit(embedder="tfidf", min_topic_size=10, name="tiny")
     assert run["clusterer"] == "kmeans" and run["parameters"]["distinct_texts"] == 5
     assert run["segment_count"] == 14 and 1 <= run["topic_count"] <= 2 and run["outlier_count"] == 0
     dup_topics = {r["topic"] for r in project.db.query(
@@ -140,10 +140,10 @@ def test_an_interrupted_or_failed_fit_leaves_no_run_and_no_model_folder(themed, 
     with pytest.raises(KeyboardInterrupt):
         fit_small(themed)
     monkeypatch.undo()
-    assert themed.topic_runs() == [] and list(models_root(themed.path).iterdir()) == []
+    assert themed.topics.runs() == [] and list(models_root(themed.path).iterdir()) == []
 
     fit_small(themed)
-    before = themed.topic_run("small")
+    before = themed.topics.run("small")
     original = Path.rename
 
     failures = []
@@ -158,7 +158,7 @@ def test_an_interrupted_or_failed_fit_leaves_no_run_and_no_model_folder(themed, 
     with pytest.raises(OSError):
         fit_small(themed, n_topics=2, replace=True)
     monkeypatch.undo()
-    after = themed.topic_run("small")
+    after = themed.topics.run("small")
     assert failures
     assert after["id"] == before["id"] and after["topic_count"] == 3  # the old run survives whole
     assert [p.name for p in models_root(themed.path).iterdir()] == ["small"]
@@ -166,94 +166,94 @@ def test_an_interrupted_or_failed_fit_leaves_no_run_and_no_model_folder(themed, 
 
 def test_topics_by_codes_flags_themes_the_codebook_misses(themed):
     fit_small(themed)
-    themed.add_code("energy", "Energy costs")
-    themed.add_coder("ana")
+    themed.codebook.add_code("energy", "Energy costs")
+    themed.codings.add_coder("ana")
     energy = [r["id"] for r in themed.db.query("SELECT id, text FROM segments WHERE speaker = 'R'")
               if theme_of(r["text"]) == "energy"]
     for segment_id in energy:
-        themed.code_segment(segment_id, "energy", "ana")
-    result = themed.topics_by_codes("small")
-    by_theme = {theme_of(themed.topic_run("small")["topics"][k]["representative"][0]["text"]): t
+        themed.codings.code_segment(segment_id, "energy", "ana")
+    result = themed.topics.by_codes("small")
+    by_theme = {theme_of(themed.topics.run("small")["topics"][k]["representative"][0]["text"]): t
                 for k, t in enumerate(result["topics"])}
     assert by_theme["energy"]["coverage"] == 1.0 and not by_theme["energy"]["uncovered"]
     assert by_theme["energy"]["codes"] == [{"code": "energy", "label": "Energy costs", "count": len(energy) and
                                             by_theme["energy"]["size"], "share": 1.0}]
     assert sorted(result["uncovered"]) == sorted([by_theme["skills"]["topic"], by_theme["export"]["topic"]])
-    assert themed.topics_by_codes("small", coder="nobody")["uncovered"] == [0, 1, 2]
+    assert themed.topics.by_codes("small", coder="nobody")["uncovered"] == [0, 1, 2]
 
 
 def test_topics_by_attribute_type_and_time(themed):
     fit_small(themed)
-    region = themed.topics_by_attribute("small", "region")
+    region = themed.topics.by_attribute("small", "region")
     assert region["values"] == ["North East", "West Midlands"]
     assert region["totals"] == {"North East": 36, "West Midlands": 36}
     for value in region["values"]:
         assert sum(t["counts"][value] for t in region["topics"]) == 36
         assert sum(t["shares"][value] for t in region["topics"]) == pytest.approx(1.0, abs=1e-3)
-    by_type = themed.topics_by_attribute("small", "type")
+    by_type = themed.topics.by_attribute("small", "type")
     assert by_type["values"] == ["interview"]
-    over_time = themed.topics_over_time("small")
+    over_time = themed.topics.over_time("small")
     assert over_time["values"] == ["2023", "2024"] and over_time["by"] == "date"
-    quarters = themed.topics_over_time("small", freq="quarter")
+    quarters = themed.topics.over_time("small", freq="quarter")
     assert quarters["values"] == ["2023-Q1", "2023-Q2", "2024-Q1", "2024-Q2"]  # dates 2023-01, 2024-02, 2023-03 ...
     assert quarters["totals"] == {"2023-Q1": 24, "2023-Q2": 12, "2024-Q1": 12, "2024-Q2": 24}
     with pytest.raises(TopicError, match="no document has an attribute 'sector'"):
-        themed.topics_by_attribute("small", "sector")
+        themed.topics.by_attribute("small", "sector")
 
 
 def test_promote_makes_a_draft_code_and_suggestions_that_can_be_accepted(themed):
     fit_small(themed)
-    themed.add_code("emerging", "Emerging themes")
-    run = themed.topic_run("small")
+    themed.codebook.add_code("emerging", "Emerging themes")
+    run = themed.topics.run("small")
     topic = run["topics"][0]
-    result = themed.promote_topic("small", topic["topic"], parent="emerging")
-    code = next(c for c in themed.codes() if c["id"] == result["code_id"])
+    result = themed.topics.promote("small", topic["topic"], parent="emerging")
+    code = next(c for c in themed.codebook.codes() if c["id"] == result["code_id"])
     assert code["parent_id"] == "emerging" and code["label"].casefold() == topic["label"].casefold()
     assert topic["words"][0][0] in code["description"]
     stored = json.loads(next(themed.db.query("SELECT examples FROM codes WHERE id = ?", [result["code_id"]]))["examples"])
     assert len(stored) == 3 and stored[0] == " ".join(topic["representative"][0]["text"].split())
-    pending = themed.suggestions(code=result["code_id"])
+    pending = themed.suggestions.list(code=result["code_id"])
     assert len(pending) == result["suggestions"] == topic["size"]
     assert {s["source"] for s in pending} == {f"topic:small:{topic['topic']}"} and {s["method"] for s in pending} == {"topic"}
-    themed.add_coder("ana")
-    coding_ids = themed.accept([s["id"] for s in pending], "ana")
-    assert {c["source"] for c in themed.codings(code=result["code_id"])} == {f"topic:small:{topic['topic']}"}
+    themed.codings.add_coder("ana")
+    coding_ids = themed.suggestions.accept([s["id"] for s in pending], "ana")
+    assert {c["source"] for c in themed.codings.list(code=result["code_id"])} == {f"topic:small:{topic['topic']}"}
     assert len(coding_ids) == topic["size"]
-    again = themed.promote_topic("small", topic["topic"])
+    again = themed.topics.promote("small", topic["topic"])
     assert again["code_id"] == result["code_id"] + "_2"
     with pytest.raises(TopicError, match="outliers"):
-        themed.promote_topic("small", -1)
+        themed.topics.promote("small", -1)
     with pytest.raises(TopicError, match="no topic 9"):
-        themed.promote_topic("small", 9)
+        themed.topics.promote("small", 9)
 
 
 def test_apply_assigns_new_documents_to_the_saved_topics(themed, tmp_path):
     import random
 
     fit_small(themed)
-    themes_of_topics = {t["topic"]: theme_of(t["representative"][0]["text"]) for t in themed.topic_run("small")["topics"]}
+    themes_of_topics = {t["topic"]: theme_of(t["representative"][0]["text"]) for t in themed.topics.run("small")["topics"]}
     text, _ = interview(random.Random(7), ["export", "skills"], 6)
     _ingest_texts(themed, tmp_path / "new", {"late.txt": text})
-    result = themed.apply_topics("small")
+    result = themed.topics.apply("small")
     assert result["applied"] == 6
     rows = themed.db.query("""SELECT s.text, t.topic FROM segment_topics t JOIN segments s ON s.id = t.segment_id
                               WHERE t.applied = 1""")
     assert all(themes_of_topics[r["topic"]] == theme_of(r["text"]) for r in rows)
-    assert themed.apply_topics("small")["applied"] == 0
+    assert themed.topics.apply("small")["applied"] == 0
 
 
 def test_figures_are_plotly_objects(themed):
     fit_small(themed)
-    bars = themed.topic_figure("small", "barchart")
+    bars = themed.topics.figure("small", "barchart")
     assert len(bars.data) == 3 and bars.data[0].orientation == "h"
-    heat = themed.topic_figure("small", "heatmap", by="region")
+    heat = themed.topics.figure("small", "heatmap", by="region")
     assert list(heat.data[0].x) == ["North East", "West Midlands"] and len(heat.data[0].z) == 3
-    assert themed.topic_figure("small", "hierarchy").layout.title.text == "Topic hierarchy"
+    assert themed.topics.figure("small", "hierarchy").layout.title.text == "Topic hierarchy"
     fit_small(themed, name="two", n_topics=2)
     with pytest.raises(TopicError, match="at least 3 topics"):
-        themed.topic_figure("two", "distance")
+        themed.topics.figure("two", "distance")
     with pytest.raises(TopicError, match="unknown figure"):
-        themed.topic_figure("small", "pie")
+        themed.topics.figure("small", "pie")
 
 
 def test_coherence_prefers_planted_topics_to_shuffled_words(themed):
@@ -265,7 +265,7 @@ def test_coherence_prefers_planted_topics_to_shuffled_words(themed):
     mixed = [list(words) for words in zip(*planted)][:3]
     assert npmi(texts, planted)["mean"] > 0.1
     assert npmi(texts, mixed)["mean"] < -0.5  # words of different themes never meet in one turn
-    assert themed.topic_coherence("small")["mean"] > 0
+    assert themed.topics.coherence("small")["mean"] > 0
 
 
 def test_cli_fit_list_show_compare_promote_and_errors(themed, tmp_path):
@@ -309,8 +309,8 @@ FIT_SCRIPT = """
 import json, sys
 from workbench.project import Project
 with Project(sys.argv[1]) as p:
-    run = p.fit_topics(name=sys.argv[2], embedder=sys.argv[3], clusterer=sys.argv[4], n_topics=3)
-    print(json.dumps([[r["segment_id"], r["topic"], r["score"]] for r in p.topic_assignments(run["name"])]))
+    run = p.topics.fit(name=sys.argv[2], embedder=sys.argv[3], clusterer=sys.argv[4], n_topics=3)
+    print(json.dumps([[r["segment_id"], r["topic"], r["score"]] for r in p.topics.assignments(run["name"])]))
 """
 
 
@@ -341,7 +341,7 @@ def test_minilm_hdbscan_splits_long_turns_reuses_cached_embeddings_and_repeats(p
     rng = random.Random(3)
     long_turn = " ".join(turn(rng, "skills") for _ in range(14))  # about 1,300 characters: two chunks
     _ingest_texts(project, tmp_path / "long", {"long.txt": f"I: Tell me more.\n\nR: {long_turn}\n"})
-    first = project.fit_topics(name="a", embedder="minilm", clusterer="hdbscan", min_topic_size=5,
+    first = project.topics.fit(name="a", embedder="minilm", clusterer="hdbscan", min_topic_size=5,
                                reduce_outliers=True)
     chunks = project.db.execute("SELECT count(*) FROM segment_chunk_embeddings").fetchone()[0]
     cached = project.db.execute("SELECT count(*) FROM segment_embeddings").fetchone()[0]
@@ -353,12 +353,12 @@ def test_minilm_hdbscan_splits_long_turns_reuses_cached_embeddings_and_repeats(p
     long_topic = next(r["topic"] for r in project.db.query(
         "SELECT t.topic FROM segment_topics t JOIN segments s ON s.id = t.segment_id WHERE length(s.text) > 1000"))
     assert by_topic[long_topic].most_common(1)[0][0] == "skills"
-    second = project.fit_topics(name="b", embedder="minilm", clusterer="hdbscan", min_topic_size=5,
+    second = project.topics.fit(name="b", embedder="minilm", clusterer="hdbscan", min_topic_size=5,
                                 reduce_outliers=True)
     assert second["parameters"]["embed_seconds"] < 1.0  # every vector came from the cache
     assert project.db.execute("SELECT count(*) FROM segment_chunk_embeddings").fetchone()[0] == chunks
-    strip = [(r["segment_id"], r["topic"]) for r in project.topic_assignments("a")]
-    assert strip == [(r["segment_id"], r["topic"]) for r in project.topic_assignments("b")]
+    strip = [(r["segment_id"], r["topic"]) for r in project.topics.assignments("a")]
+    assert strip == [(r["segment_id"], r["topic"]) for r in project.topics.assignments("b")]
 
 
 def test_labels_skip_repeated_and_inflected_words():

@@ -57,14 +57,14 @@ def test_companion_file_loads_with_the_codebook_and_a_reload_replaces_it(project
     book = tmp_path / "small.yaml"
     book.write_text(BOOK)
     companion_path(book).write_text(EXAMPLES)
-    result = project.load_codebook(book)
+    result = project.codebook.load(book)
     assert result["training_examples"] == 3 and result["examples_file"].endswith("small.examples.yaml")
-    stored = project.training_examples()
+    stored = project.codebook.training_examples()
     assert [e["codes"] for e in stored] == [["skills_ageing"], ["demand"], []]
     other = tmp_path / "more.yaml"
     other.write_text("- text: Nobody wants to do an apprenticeship any more.\n  codes: [skills]\n")
-    assert project.load_training_examples(other) == 1
-    assert [e["text"] for e in project.training_examples()] == ["Nobody wants to do an apprenticeship any more."]
+    assert project.codebook.load_training_examples(other) == 1
+    assert [e["text"] for e in project.codebook.training_examples()] == ["Nobody wants to do an apprenticeship any more."]
 
 
 def test_bad_examples_file_loads_nothing_not_even_the_codebook(project, tmp_path):
@@ -72,24 +72,24 @@ def test_bad_examples_file_loads_nothing_not_even_the_codebook(project, tmp_path
     book.write_text(BOOK)
     companion_path(book).write_text("- text: hello\n  codes: [missing_code]\n")
     with pytest.raises(CodebookError, match="small.examples.yaml line 1: example 1 names unknown code"):
-        project.load_codebook(book)
-    assert project.codes() == [] and project.training_examples() == []
+        project.codebook.load(book)
+    assert project.codebook.codes() == [] and project.codebook.training_examples() == []
 
 
 def test_codebook_without_companion_loads_no_examples(project, tmp_path):
     book = tmp_path / "small.yaml"
     book.write_text(BOOK)
-    assert project.load_codebook(book)["training_examples"] == 0
-    assert project.training_examples() == []
+    assert project.codebook.load(book)["training_examples"] == 0
+    assert project.codebook.training_examples() == []
 
 
 def test_merged_or_deleted_codes_drop_out_of_stored_examples(project, tmp_path):
     book = tmp_path / "small.yaml"
     book.write_text(BOOK)
     companion_path(book).write_text(EXAMPLES)
-    project.load_codebook(book)
-    project.delete_code("skills_ageing")
-    assert [e["codes"] for e in project.training_examples()] == [[], ["demand"], []]
+    project.codebook.load(book)
+    project.codebook.delete_code("skills_ageing")
+    assert [e["codes"] for e in project.codebook.training_examples()] == [[], ["demand"], []]
 
 
 def test_cli_loads_examples_with_the_codebook_and_on_their_own(tmp_path):
@@ -113,10 +113,10 @@ def test_cli_loads_examples_with_the_codebook_and_on_their_own(tmp_path):
 
 
 def test_shipped_examples_fit_the_default_codebook(project):
-    result = project.load_codebook(ROOT / "codebooks" / "manufacturing_regions.yaml")
-    examples = project.training_examples()
+    result = project.codebook.load(ROOT / "codebooks" / "manufacturing_regions.yaml")
+    examples = project.codebook.training_examples()
     assert result["training_examples"] == len(examples) >= 300
     labelled = {c for e in examples for c in e["codes"]}
-    leaves = {c["id"] for c in project.codes() if c["depth"] > 0}
+    leaves = {c["id"] for c in project.codebook.codes() if c["depth"] > 0}
     assert leaves <= labelled  # every sub-code has examples
     assert sum(1 for e in examples if not e["codes"]) >= 50  # and passages that carry none of the codes

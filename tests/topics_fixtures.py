@@ -63,5 +63,5 @@ def theme_of(text: str) -> str | None:
 
 def build(project, folder: Path, **kwargs) -> None:
     manifest = write_corpus(folder, **kwargs)
-    outcomes = project.ingest([folder], manifest=manifest)
+    outcomes = project.documents.ingest([folder], manifest=manifest)
     assert all(o.status == "ingested" for o in outcomes), outcomes

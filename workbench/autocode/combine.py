@@ -23,26 +23,21 @@ def withdraw_unsupported(db, theme_scores: dict[str, dict[int, float]], document
     classifier and gives their segment less than `confirm` (rules) or `alone` (classifier); segments the
     classifier left out (too short) count as 0. Returns how many of each method were withdrawn."""
     from workbench.store.codes import ancestor_chains
-    from workbench.store.database import writing
+    from workbench.store.suggestions import pending_segment_suggestions, withdraw_pending
 
     out = {"rules": 0, "classifier": 0}
     if not theme_scores:
         return out
     chains = ancestor_chains(db)
     cut = {"rules": confirm, "classifier": alone}
-    where, params = "", []
-    if document_ids is not None:
-        where, params = f" AND document_id IN ({','.join('?' * len(document_ids))})", [int(d) for d in document_ids]
     doomed = []
-    for suggestion_id, segment_id, code_id, method in db.execute(
-            "SELECT id, segment_id, code_id, method FROM suggestions WHERE status = 'pending' "
-            f"AND method IN ('rules', 'classifier') AND segment_id IS NOT NULL{where}", params).fetchall():
+    pending = pending_segment_suggestions(db, ("rules", "classifier"), document_ids)
+    for suggestion_id, segment_id, code_id, method in pending:
         by_segment = theme_scores.get(chains.get(code_id, [code_id])[-1])
         if by_segment is not None and by_segment.get(segment_id, 0.0) < cut[method]:
-            doomed.append((suggestion_id,))
+            doomed.append(suggestion_id)
             out[method] += 1
-    with writing(db):
-        db.conn.executemany("DELETE FROM suggestions WHERE id = ? AND status = 'pending'", doomed)
+    withdraw_pending(db, doomed)
     return out
 
 

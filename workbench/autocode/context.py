@@ -16,6 +16,7 @@ from workbench.embeddings.cache import (
     cached_embeddings,
     segment_embeddings,
 )
+from workbench.store.segments import cue_neighbours
 
 if TYPE_CHECKING:
     import numpy as np
@@ -26,20 +27,9 @@ CUE_WINDOW = MODEL_NAME + "+cue-window"  # cache key of the window embeddings
 def cue_windows(db, segment_ids) -> dict[int, str]:
     """{cue id: previous cue + cue + next cue} for the cues among the ids that have a neighbouring cue of the
     same speaker in the same document."""
-    ids = list(dict.fromkeys(int(i) for i in segment_ids))
-    out: dict[int, str] = {}
-    for start in range(0, len(ids), 900):
-        chunk = ids[start:start + 900]
-        for segment_id, before, text, after in db.execute(
-                "SELECT s.id, p.text, s.text, n.text FROM segments s "
-                "LEFT JOIN segments p ON p.document_id = s.document_id AND p.ordinal = s.ordinal - 1 "
-                "  AND p.kind = 'cue' AND p.speaker IS s.speaker "
-                "LEFT JOIN segments n ON n.document_id = s.document_id AND n.ordinal = s.ordinal + 1 "
-                "  AND n.kind = 'cue' AND n.speaker IS s.speaker "
-                f"WHERE s.kind = 'cue' AND s.id IN ({','.join('?' * len(chunk))})", chunk):
-            if before is not None or after is not None:
-                out[segment_id] = " ".join(t for t in (before, text, after) if t)
-    return out
+    return {segment_id: " ".join(t for t in (before, text, after) if t)
+            for segment_id, before, text, after in cue_neighbours(db, segment_ids)
+            if before is not None or after is not None}
 
 
 def classifier_embeddings(db, segment_ids, progress=None) -> np.ndarray:

@@ -11,6 +11,10 @@ import io
 from pathlib import Path
 
 from workbench.errors import InvalidValueError, NotFoundError, WorkbenchError
+from workbench.store.codes import code_ids
+from workbench.store.codings import coder_exists, coder_spans
+from workbench.store.segments import document_ids, document_ids_by_title, document_segment_spans
+from workbench.store.suggestions import suggestion_spans
 
 GOLD_COLUMNS = ("document", "start", "end", "code")
 
@@ -31,8 +35,8 @@ def read_gold(db, path: str | Path, split: str | None = None) -> tuple[set[int],
     missing = [c for c in GOLD_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise GoldFileError(f"{path.name}: missing column {missing[0]!r}")
-    titles = {r["title"]: r["id"] for r in db.query("SELECT id, title FROM documents")}
-    codes = {r["id"] for r in db.query("SELECT id FROM codes")}
+    titles = document_ids_by_title(db)
+    codes = code_ids(db)
     docs: set[int] = set()
     spans = []
     for n, row in enumerate(reader, start=2):
@@ -58,15 +62,6 @@ def read_gold(db, path: str | Path, split: str | None = None) -> tuple[set[int],
     return docs, spans
 
 
-def _segments(db, doc_ids: set[int]) -> dict[int, list[tuple[int, int, int]]]:
-    out: dict[int, list[tuple[int, int, int]]] = {d: [] for d in doc_ids}
-    marks = ",".join("?" * len(doc_ids))
-    for r in db.query(f'SELECT id, document_id, start, "end" FROM segments WHERE document_id IN ({marks})',
-                      list(doc_ids)):
-        out[r["document_id"]].append((r["id"], r["start"], r["end"]))
-    return out
-
-
 def to_units(segments: dict[int, list[tuple[int, int, int]]], spans) -> set[tuple[int, str]]:
     """(segment id, code) for every segment a span overlaps."""
     units = set()
@@ -79,22 +74,15 @@ def to_units(segments: dict[int, list[tuple[int, int, int]]], spans) -> set[tupl
 
 def predicted_spans(db, doc_ids: set[int], coder: str | None = None, method: str | None = None):
     """Spans of a coder's codings, or of suggestions (any status; `method` rules/semantic/classifier)."""
-    marks = ",".join("?" * len(doc_ids))
     if coder:
-        if not list(db.query("SELECT 1 FROM coders WHERE name = ?", [coder])):
+        if not coder_exists(db, coder):
             raise NotFoundError(f"unknown coder {coder!r}", hint="list coders with `workbench coders`")
-        rows = db.query(f'SELECT document_id, start, "end", code_id FROM codings WHERE coder = ? '
-                        f"AND document_id IN ({marks})", [coder, *doc_ids])
-    else:
-        methods = {"rules": ["rules"], "semantic": ["semantic", "classifier"], "classifier": ["classifier"],
-                   "both": ["rules", "semantic", "classifier"], None: ["rules", "semantic", "classifier"]}
-        if method not in methods:
-            raise InvalidValueError(f"unknown method {method!r}", hint="rules, semantic, classifier or both")
-        chosen = methods[method]
-        rows = db.query(f'SELECT document_id, start, "end", code_id FROM suggestions WHERE status != \'rejected\' '
-                        f"AND method IN ({','.join('?' * len(chosen))}) AND document_id IN ({marks})",
-                        [*chosen, *doc_ids])
-    return [(r["document_id"], r["start"], r["end"], r["code_id"]) for r in rows]
+        return coder_spans(db, coder, doc_ids)
+    methods = {"rules": ["rules"], "semantic": ["semantic", "classifier"], "classifier": ["classifier"],
+               "both": ["rules", "semantic", "classifier"], None: ["rules", "semantic", "classifier"]}
+    if method not in methods:
+        raise InvalidValueError(f"unknown method {method!r}", hint="rules, semantic, classifier or both")
+    return suggestion_spans(db, methods[method], doc_ids)
 
 
 def scores(gold: set[tuple[int, str]], predicted: set[tuple[int, str]]) -> dict:
@@ -126,11 +114,11 @@ def evaluate(db, gold_path=None, gold_coder: str | None = None, coder: str | Non
     if gold_path:
         doc_ids, gold_spans = read_gold(db, gold_path, split)
     else:
-        gold_spans = predicted_spans(db, {r["id"] for r in db.query("SELECT id FROM documents")}, coder=gold_coder)
+        gold_spans = predicted_spans(db, document_ids(db), coder=gold_coder)
         doc_ids = {s[0] for s in gold_spans}
         if not doc_ids:
             raise NotFoundError(f"coder {gold_coder!r} has no codings")
-    segments = _segments(db, doc_ids)
+    segments = document_segment_spans(db, doc_ids)
     gold = to_units(segments, gold_spans)
     predicted = to_units(segments, predicted_spans(db, doc_ids, coder, method))
     top = {code: chain[-1] for code, chain in ancestor_chains(db).items()}

@@ -11,7 +11,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from workbench.errors import NotFoundError
+from workbench.store.codes import scope_codes
+from workbench.store.segments import segment_batches
 
 KINDS = (("keywords", "keyword"), ("phrases", "phrase"), ("lemmas", "lemma"), ("tokens", "token"))
 TOKENS, LEMMAS, PIPELINE = 1, 2, 4  # what a candidate segment needs: tokenizer, lemmas, statistical components
@@ -21,7 +22,6 @@ MODEL_ATTRS = {"POS", "TAG", "MORPH", "DEP", "HEAD", "ENT_TYPE", "ENT_IOB", "ENT
                "SENT_START", "IS_SENT_START"}
 OPTIONAL_OPS = {"?", "*", "!"}
 GROUPS = ("tokens", "lemmas", "pipeline")  # how a candidate segment is processed, cheapest first
-CHUNK = 2000
 
 
 @dataclass
@@ -348,62 +348,15 @@ def describe(rs: RuleSet, hits: list[tuple[int, str, str]]) -> dict:
             "reason": reason if len(reason) <= 300 else reason[:297] + "..."}
 
 
-def scope_codes(db, code_ids: list[str] | None) -> list[dict]:
-    """Code rows in scope (all, or the listed ids in tree order); unknown ids are an error."""
-    from workbench.store.codes import code_rows
-
-    rows = code_rows(db)
-    if code_ids is None:
-        return rows
-    known = {r["id"] for r in rows}
-    missing = [c for c in code_ids if c not in known]
-    if missing:
-        raise NotFoundError(f"no code {missing[0]!r}", hint="list the codes with `workbench codebook show`")
-    wanted = set(code_ids)
-    return [r for r in rows if r["id"] in wanted]
-
-
-def segment_batches(db, document_ids: list[int] | None, size: int = CHUNK):
-    """(total, iterator of lists of (id, document_id, start, end, text)) over segments in id order."""
-    where, params = "", []
-    if document_ids is not None and not list(document_ids):
-        return 0, iter(())
-    if document_ids is not None:
-        document_ids = [int(d) for d in document_ids]
-        known = {r[0] for r in db.execute(
-            f"SELECT id FROM documents WHERE id IN ({','.join('?' * len(document_ids))})", document_ids)}
-        missing = [d for d in document_ids if d not in known]
-        if missing:
-            raise NotFoundError(f"no document {missing[0]}")
-        where, params = f" AND document_id IN ({','.join('?' * len(document_ids))})", document_ids
-    total = db.execute(f"SELECT count(*) FROM segments WHERE 1 {where}", params).fetchone()[0]
-
-    def batches():
-        last = 0
-        while True:
-            rows = db.execute(f'SELECT id, document_id, start, "end", text FROM segments WHERE id > ? {where} '
-                              "ORDER BY id LIMIT ?", [last, *params, size]).fetchall()
-            if not rows:
-                return
-            yield rows
-            last = rows[-1][0]
-    return total, batches()
-
-
 def suggest_rules(db, code_ids: list[str] | None = None, document_ids: list[int] | None = None,
                   progress=None, include_interviewer: bool = False) -> dict:
     """Suggest codes for segments where their patterns match; progress(done, total) after each batch.
 
     Interviewer and moderator turns are left out unless include_interviewer is set.
     """
-    from workbench.nlp.pipelines import (
-        is_lookup_pipeline,
-        lookup_nlp,
-        nlp,
-        pipeline_name,
-    )
     from workbench.autocode.scope import interviewer_segment_ids
-    from workbench.autocode.suggestions import decided_pairs, save_suggestions
+    from workbench.nlp.pipelines import is_lookup_pipeline, lookup_nlp, nlp, pipeline_name
+    from workbench.store.suggestions import decided_pairs, save_suggestions
 
     started = time.perf_counter()
     codes = [c for c in scope_codes(db, code_ids) if c["patterns"]]

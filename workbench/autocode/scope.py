@@ -7,6 +7,8 @@ Researcher) or matches the document's `interviewer` attribute (full name or firs
 
 from __future__ import annotations
 
+from workbench.store.segments import speaker_segments
+
 INTERVIEWER_LABELS = {"i", "q", "int", "interviewer", "moderator", "facilitator", "researcher"}
 
 
@@ -26,12 +28,5 @@ def is_interviewer(speaker: str | None, interviewer: str | None) -> bool:
 
 def interviewer_segment_ids(db, document_ids: list[int] | None = None) -> set[int]:
     """Ids of segments spoken by an interviewer or moderator."""
-    where, params = "", []
-    if document_ids is not None:
-        where = f" AND s.document_id IN ({','.join('?' * len(document_ids))})"
-        params = list(document_ids)
-    rows = db.execute(
-        "SELECT s.id, s.speaker, a.value FROM segments s LEFT JOIN attributes a "
-        "ON a.document_id = s.document_id AND a.name = 'interviewer' "
-        f"WHERE s.speaker IS NOT NULL{where}", params).fetchall()
-    return {seg_id for seg_id, speaker, interviewer in rows if is_interviewer(speaker, interviewer)}
+    return {seg_id for seg_id, speaker, interviewer in speaker_segments(db, document_ids)
+            if is_interviewer(speaker, interviewer)}

@@ -138,10 +138,11 @@ def suggest_semantic(db, code_ids: list[str] | None = None, document_ids: list[i
     import numpy as np
 
     from workbench.autocode.context import classifier_embeddings
-    from workbench.embeddings.encoders import MODEL_NAME, embed_texts
-    from workbench.autocode.rules import scope_codes, segment_batches
     from workbench.autocode.scope import interviewer_segment_ids
-    from workbench.autocode.suggestions import decided_pairs, save_suggestions
+    from workbench.embeddings.encoders import MODEL_NAME, embed_texts
+    from workbench.store.codes import scope_codes
+    from workbench.store.segments import segment_batches
+    from workbench.store.suggestions import decided_pairs, save_suggestions
 
     codes = scope_codes(db, code_ids)
     _, batches = segment_batches(db, document_ids)

@@ -1,7 +1,9 @@
-"""What every command shares: the group, error display, project opening, JSON output."""
+"""What every command shares: the group, error display, project opening, JSON output, tables."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import sqlite3
 import sys
@@ -9,8 +11,6 @@ import sys
 import click
 
 from workbench.errors import WorkbenchError
-
-DOC_TYPES = ("interview", "focus_group", "notes", "document", "survey")
 
 
 class CliError(click.ClickException):
@@ -52,10 +52,74 @@ def emit_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+def json_output(text=None, data=None, fails=None, help="Print one JSON document."):
+    """Add --json to a command that returns its result: print it as JSON (after `data`) or with `text`."""
+    def decorate(func):
+        takes_flag = "as_json" in inspect.signature(func).parameters
+        # Beyond the result, `text` gets the command's options (or the global --db, --debug) that it names.
+        named = list(inspect.signature(text).parameters)[1:] if text else []
+
+        @click.option("--json", "as_json", is_flag=True, help=help)
+        @functools.wraps(func)
+        def command(as_json, **params):
+            result = func(**params, **({"as_json": as_json} if takes_flag else {}))
+            ctx = click.get_current_context()
+            if result is not None and as_json:  # None: nothing to show (a group running a sub-command)
+                emit_json(data(result) if data else result)
+            elif result is not None and text:
+                text(result, **{name: params[name] if name in params else ctx.obj[name] for name in named})
+            if fails and fails(result):
+                ctx.exit(1)
+        return command
+    return decorate
+
+
+def pseudonymiser_of(project, enabled: bool, mapping, terms):
+    """The project's pseudonymiser when any pseudonym option is given, else None."""
+    return project.pseudonymiser(mapping, terms) if enabled or mapping or terms else None
+
+
 def console():
     from rich.console import Console
 
     return Console(highlight=False, soft_wrap=False)
+
+
+def print_table(headers, rows) -> None:
+    """Print rows of (escaped) cells as a rich table under the given headers."""
+    from rich.table import Table
+
+    table = Table(*headers)
+    for row in rows:
+        table.add_row(*row)
+    console().print(table)
+
+
+def echo_lines(lines) -> None:
+    """Print each line."""
+    for line in lines:
+        click.echo(line)
+
+
+def shorten(text: str, width: int) -> str:
+    """The text cut to width characters, ending in '...' where it was cut."""
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def split_list(value) -> list[str] | None:
+    """Comma-separated items as a list (None when empty)."""
+    return [c.strip() for c in value.split(",") if c.strip()] if value else None
+
+
+def parse_where(items) -> dict[str, str]:
+    """NAME=VALUE options as a dict."""
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--where")
+        out[name.strip()] = value.strip()
+    return out
 
 
 @click.group(cls=Group)
@@ -67,8 +131,6 @@ def console():
 def cli(ctx, db, debug):
     """Qualitative research workbench: ingest sources, search and code them."""
     ctx.obj = {"db": db, "debug": debug}
-
-
 
 
 def clock(seconds) -> str:

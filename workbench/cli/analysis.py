@@ -4,18 +4,8 @@ from __future__ import annotations
 
 import click
 
-from workbench.cli._common import DOC_TYPES, cli, emit_json, project_of
-
-
-def parse_where(items) -> dict[str, str]:
-    """NAME=VALUE options as a dict."""
-    out = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep:
-            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--where")
-        out[name.strip()] = value.strip()
-    return out
+from workbench.cli._common import cli, json_output, parse_where, project_of, shorten, split_list
+from workbench.store.documents import DOCUMENT_TYPES
 
 
 def _print_frame(frame) -> None:
@@ -26,24 +16,29 @@ def _print_frame(frame) -> None:
         click.echo(frame.to_string() if not frame.empty else "(nothing coded)")
 
 
+def _frame_records(frame):
+    from workbench.coding.queries import frame_records
+
+    return frame_records(frame)
+
+
+def _print_excerpts(frame) -> None:
+    _print_frame(frame[["coding_id", "code_id", "title", "speaker", "coder", "text"]])
+
+
 @cli.command()
 @click.option("--code", "code_id", help="Only this code (and its sub-codes unless --exact).")
 @click.option("--exact", is_flag=True, help="With --code: leave sub-codes out.")
 @click.option("--coder", help="Only this coder.")
-@click.option("--type", "doc_type", type=click.Choice(DOC_TYPES), help="Only this document type.")
+@click.option("--type", "doc_type", type=click.Choice(DOCUMENT_TYPES), help="Only this document type.")
 @click.option("--where", multiple=True, metavar="NAME=VALUE", help="Attribute filter, repeatable.")
 @click.option("--speaker", help="Only excerpts from this speaker's turns.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@json_output(text=_print_excerpts, data=_frame_records)
 @click.pass_context
-def excerpts(ctx, code_id, exact, coder, doc_type, where, speaker, as_json):
+def excerpts(ctx, code_id, exact, coder, doc_type, where, speaker):
     """Coded excerpts with their document, speaker, page and attributes."""
-    from workbench.coding.queries import frame_records
-
-    frame = project_of(ctx).excerpts(code_id, not exact, coder, doc_type, parse_where(where), speaker)
-    if as_json:
-        emit_json(frame_records(frame))
-        return
-    _print_frame(frame[["coding_id", "code_id", "title", "speaker", "coder", "text"]])
+    return project_of(ctx).codings.excerpts(code=code_id, with_subcodes=not exact, coder=coder, doc_type=doc_type,
+                                            attributes=parse_where(where), speaker=speaker)
 
 
 @cli.command()
@@ -53,16 +48,12 @@ def excerpts(ctx, code_id, exact, coder, doc_type, where, speaker, as_json):
               help="Count coded segments or documents.")
 @click.option("--coder", help="Only this coder's codings.")
 @click.option("--no-rollup", is_flag=True, help="Do not count sub-code codings for their parents.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@json_output(text=_print_frame, data=lambda frame: {"rows": list(frame.index), "cols": [str(c) for c in frame.columns],
+                                                    "counts": frame.values.tolist()})
 @click.pass_context
-def matrix(ctx, rows, cols, count, coder, no_rollup, as_json):
+def matrix(ctx, rows, cols, count, coder, no_rollup):
     """Code x document (or x attribute value) matrix of counts."""
-    frame = project_of(ctx).matrix(cols, count, coder, not no_rollup)
-    if as_json:
-        emit_json({"rows": list(frame.index), "cols": [str(c) for c in frame.columns],
-                   "counts": frame.values.tolist()})
-        return
-    _print_frame(frame)
+    return project_of(ctx).codings.matrix(cols, count, coder, not no_rollup)
 
 
 @cli.command()
@@ -70,33 +61,14 @@ def matrix(ctx, rows, cols, count, coder, no_rollup, as_json):
               help="Count segments or documents that carry both codes.")
 @click.option("--coder", help="Only this coder's codings.")
 @click.option("--rollup", is_flag=True, help="Count sub-code codings for their parents too.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@json_output(text=_print_frame, data=lambda frame: {"codes": list(frame.index), "counts": frame.values.tolist()})
 @click.pass_context
-def cooccurrence(ctx, unit, coder, rollup, as_json):
+def cooccurrence(ctx, unit, coder, rollup):
     """Code co-occurrence: how often two codes are on the same segment or document."""
-    frame = project_of(ctx).cooccurrence(unit, coder, rollup)
-    if as_json:
-        emit_json({"codes": list(frame.index), "counts": frame.values.tolist()})
-        return
-    _print_frame(frame)
+    return project_of(ctx).codings.cooccurrence(unit, coder, rollup)
 
 
-@cli.command()
-@click.option("--gold", "gold_path", type=click.Path(dir_okay=False, exists=True),
-              help="Gold CSV: document (title), start, end, code[, split].")
-@click.option("--gold-coder", help="Use another coder in the project as the gold standard.")
-@click.option("--coder", help="Evaluate this coder's codings instead of the suggestions.")
-@click.option("--method", type=click.Choice(["rules", "semantic", "classifier", "both"]),
-              help="Evaluate only suggestions of this method (default: all).")
-@click.option("--split", help="Only gold rows of this split (e.g. test).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-@click.pass_context
-def evaluate(ctx, gold_path, gold_coder, coder, method, split, as_json):
-    """Precision, recall and F1 per code and per theme against a gold standard."""
-    result = project_of(ctx).evaluate(gold_path, gold_coder, coder, method, split)
-    if as_json:
-        emit_json(result)
-        return
+def _print_evaluation(result) -> None:
     click.echo(f"{result['predicted_by']} on {result['documents']} documents, {result['segments']} segments"
                + (f" (split {result['split']})" if result["split"] else ""))
     for level in ("theme", "code"):
@@ -109,24 +81,21 @@ def evaluate(ctx, gold_path, gold_coder, coder, method, split, as_json):
 
 
 @cli.command()
-@click.option("--coder", "coders", multiple=True, required=True, help="A coder; give exactly two.")
-@click.option("--unit", type=click.Choice(["segment", "character"]), default="segment", show_default=True,
-              help="Compare per segment or per character.")
-@click.option("--codes", help="Comma-separated code ids (default: every code either coder used).")
-@click.option("--with-subcodes", is_flag=True, help="A sub-code's coding counts for its listed parent.")
-@click.option("--skip-uncoded", is_flag=True, help="Leave out units neither coder coded.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.option("--gold", "gold_path", type=click.Path(dir_okay=False, exists=True),
+              help="Gold CSV: document (title), start, end, code[, split].")
+@click.option("--gold-coder", help="Use another coder in the project as the gold standard.")
+@click.option("--coder", help="Evaluate this coder's codings instead of the suggestions.")
+@click.option("--method", type=click.Choice(["rules", "semantic", "classifier", "both"]),
+              help="Evaluate only suggestions of this method (default: all).")
+@click.option("--split", help="Only gold rows of this split (e.g. test).")
+@json_output(text=_print_evaluation)
 @click.pass_context
-def agreement(ctx, coders, unit, codes, with_subcodes, skip_uncoded, as_json):
-    """Inter-coder agreement: percent agreement, Cohen's kappa, Krippendorff's alpha, disagreements."""
-    if len(coders) != 2:
-        raise click.UsageError("give --coder twice, e.g. --coder ann --coder bo")
-    code_list = [c.strip() for c in codes.split(",") if c.strip()] if codes else None
-    result = project_of(ctx).agreement(coders[0], coders[1], unit, code_list, skip_uncoded, with_subcodes)
-    if as_json:
-        emit_json(result)
-        return
+def evaluate(ctx, gold_path, gold_coder, coder, method, split):
+    """Precision, recall and F1 per code and per theme against a gold standard."""
+    return project_of(ctx).suggestions.evaluate(gold_path, gold_coder, coder, method, split)
 
+
+def _print_agreement(result, unit) -> None:
     def fmt(value):
         return "  n/a" if value is None else f"{value:5.2f}"
     click.echo(f"{result['coder_a']} vs {result['coder_b']}, {result['units']} {unit}s "
@@ -141,5 +110,21 @@ def agreement(ctx, coders, unit, codes, with_subcodes, skip_uncoded, as_json):
     if result["disagreements"]:
         click.echo(f"\n{len(result['disagreements'])} disagreements:")
         for d in result["disagreements"][:50]:
-            text = d["text"] if len(d["text"]) <= 70 else d["text"][:67] + "..."
-            click.echo(f"  doc {d['document_id']} {d['start']}-{d['end']} {d['code']}: only {d['coded_by']}: {text}")
+            click.echo(f"  doc {d['document_id']} {d['start']}-{d['end']} {d['code']}: only {d['coded_by']}: "
+                       + shorten(d["text"], 70))
+
+
+@cli.command()
+@click.option("--coder", "coders", multiple=True, required=True, help="A coder; give exactly two.")
+@click.option("--unit", type=click.Choice(["segment", "character"]), default="segment", show_default=True,
+              help="Compare per segment or per character.")
+@click.option("--codes", help="Comma-separated code ids (default: every code either coder used).")
+@click.option("--with-subcodes", is_flag=True, help="A sub-code's coding counts for its listed parent.")
+@click.option("--skip-uncoded", is_flag=True, help="Leave out units neither coder coded.")
+@json_output(text=_print_agreement)
+@click.pass_context
+def agreement(ctx, coders, unit, codes, with_subcodes, skip_uncoded):
+    """Inter-coder agreement: percent agreement, Cohen's kappa, Krippendorff's alpha, disagreements."""
+    if len(coders) != 2:
+        raise click.UsageError("give --coder twice, e.g. --coder ann --coder bo")
+    return project_of(ctx).codings.agreement(coders[0], coders[1], unit, split_list(codes), skip_uncoded, with_subcodes)

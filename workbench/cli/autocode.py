@@ -4,35 +4,10 @@ from __future__ import annotations
 
 import click
 
-from workbench.cli._common import console, cli, emit_json, project_of
+from workbench.cli._common import cli, json_output, print_table, project_of, shorten, split_list
 
 
-def _codes_option(value):
-    return [c.strip() for c in value.split(",") if c.strip()] if value else None
-
-
-@cli.command()
-@click.option("--method", type=click.Choice(["rules", "semantic", "both"]), default="rules", show_default=True,
-              help="Codebook patterns (spaCy), embedding similarity, or both (where they agree on the theme).")
-@click.option("--codes", help="Comma-separated code ids (default: every code).")
-@click.option("--document", "documents", multiple=True, help="Only this document (repeatable).")
-@click.option("--threshold", type=float, help="Semantic: similarity threshold for every code.")
-@click.option("--include-interviewer", is_flag=True, help="Also suggest codes for interviewer/moderator turns.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-@click.pass_context
-def autocode(ctx, method, codes, documents, threshold, include_interviewer, as_json):
-    """Suggest codes for segments; suggestions wait for `workbench accept` or `reject`."""
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True, disable=as_json) as bar:
-        task = bar.add_task(f"Suggesting ({method})", total=None)
-        result = project_of(ctx).autocode(method, _codes_option(codes), list(documents) or None, threshold,
-                                          progress=lambda done, total: bar.update(task, completed=done, total=total),
-                                          include_interviewer=include_interviewer)
-    if as_json:
-        emit_json(result)
-        return
+def _print_run(result) -> None:
     from workbench.autocode.combine import describe_withdrawn
 
     withdrawn = describe_withdrawn(result.pop("withdrawn", None))
@@ -45,6 +20,36 @@ def autocode(ctx, method, codes, documents, threshold, include_interviewer, as_j
 
 
 @cli.command()
+@click.option("--method", type=click.Choice(["rules", "semantic", "both"]), default="rules", show_default=True,
+              help="Codebook patterns (spaCy), embedding similarity, or both (where they agree on the theme).")
+@click.option("--codes", help="Comma-separated code ids (default: every code).")
+@click.option("--document", "documents", multiple=True, help="Only this document (repeatable).")
+@click.option("--threshold", type=float, help="Semantic: similarity threshold for every code.")
+@click.option("--include-interviewer", is_flag=True, help="Also suggest codes for interviewer/moderator turns.")
+@json_output(text=_print_run)
+@click.pass_context
+def autocode(ctx, method, codes, documents, threshold, include_interviewer, as_json):
+    """Suggest codes for segments; suggestions wait for `workbench accept` or `reject`."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True, disable=as_json) as bar:
+        task = bar.add_task(f"Suggesting ({method})", total=None)
+        return project_of(ctx).suggestions.run(
+            method, split_list(codes), list(documents) or None, threshold, include_interviewer=include_interviewer,
+            progress=lambda done, total: bar.update(task, completed=done, total=total))
+
+
+def _print_suggestions(rows) -> None:
+    from rich.markup import escape
+
+    print_table(("id", "doc", "code", "score", "reason", "text"),
+                ((str(r["id"]), str(r["document_id"]), escape(r["code_id"]), f"{r['score']:.2f}",
+                  escape(r.get("reason") or ""), escape(shorten(r.get("text") or r.get("snippet") or "", 80)))
+                 for r in rows))
+
+
+@cli.command()
 @click.option("--status", type=click.Choice(["pending", "accepted", "rejected", "all"]), default="pending",
               show_default=True, help="Which suggestions.")
 @click.option("--code", "code_id", help="Only this code.")
@@ -52,23 +57,12 @@ def autocode(ctx, method, codes, documents, threshold, include_interviewer, as_j
 @click.option("--min-score", type=float, help="Only suggestions scoring at least this.")
 @click.option("--document", help="Only this document (id or title).")
 @click.option("--limit", type=int, default=200, show_default=True, help="Most rows to show.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@json_output(text=_print_suggestions)
 @click.pass_context
-def suggestions(ctx, status, code_id, method, min_score, document, limit, as_json):
+def suggestions(ctx, status, code_id, method, min_score, document, limit):
     """List suggestions with their score and reason, best first."""
-    from rich.markup import escape
-    from rich.table import Table
-
-    rows = project_of(ctx).suggestions(None if status == "all" else status, code_id, min_score, document, method, limit)
-    if as_json:
-        emit_json(rows)
-        return
-    table = Table("id", "doc", "code", "score", "reason", "text")
-    for r in rows:
-        text = r.get("text") or r.get("snippet") or ""
-        table.add_row(str(r["id"]), str(r["document_id"]), escape(r["code_id"]), f"{r['score']:.2f}",
-                      escape(r.get("reason") or ""), escape(text if len(text) <= 80 else text[:77] + "..."))
-    console().print(table)
+    return project_of(ctx).suggestions.list(None if status == "all" else status, code_id, min_score, document, method,
+                                            limit)
 
 
 def _decide(ctx, ids, all_, code_id, min_score, method, coder, accept: bool):
@@ -78,13 +72,13 @@ def _decide(ctx, ids, all_, code_id, min_score, method, coder, accept: bool):
     if not ids and not all_:
         raise click.UsageError("give suggestion ids, or --all with --code/--min-score/--method")
     if accept:
-        done = project.accept(list(ids), coder) if ids else project.accept_where(coder, code_id, min_score, method)
+        done = project.suggestions.accept(list(ids), coder) if ids else project.suggestions.accept_where(coder, code_id, min_score, method)
         click.echo(f"Accepted {len(done)} suggestion{'s' if len(done) != 1 else ''} as codings by {coder}.")
     else:
         if ids:
-            count = project.reject(list(ids), coder)
+            count = project.suggestions.reject(list(ids), coder)
         else:
-            count = project.reject_where(coder, code_id, min_score, method)
+            count = project.suggestions.reject_where(coder, code_id, min_score, method)
         click.echo(f"Rejected {count} suggestion{'s' if count != 1 else ''}.")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from workbench.cli._common import Group, cli, console, emit_json, project_of
+from workbench.cli._common import Group, cli, console, echo_lines, json_output, print_table, project_of, shorten
 
 
 @cli.group(cls=Group)
@@ -12,23 +12,23 @@ def codebook():
     """Load, show, edit and export the project's codebook."""
 
 
-@codebook.command(name="load")
-@click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--examples", type=click.Path(dir_okay=False),
-              help="Training examples for the semantic classifier (default: NAME.examples.yaml beside the codebook).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-@click.pass_context
-def codebook_load(ctx, path, examples, as_json):
-    """Validate a codebook YAML file and load its codes (and training examples) into the project."""
-    result = project_of(ctx).load_codebook(path, examples)
-    if as_json:
-        emit_json(result)
-        return
+def _print_loaded(result) -> None:
     click.echo(f"Codebook {result['codebook']}: {result['added']} codes added, {result['updated']} updated.")
     if result["examples_file"]:
         click.echo(f"Training examples: {result['training_examples']} from {result['examples_file']}")
     if result["not_in_file"]:
         click.echo("Kept (not in the file, may hold codings): " + ", ".join(result["not_in_file"]))
+
+
+@codebook.command(name="load")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--examples", type=click.Path(dir_okay=False),
+              help="Training examples for the semantic classifier (default: NAME.examples.yaml beside the codebook).")
+@json_output(text=_print_loaded)
+@click.pass_context
+def codebook_load(ctx, path, examples):
+    """Validate a codebook YAML file and load its codes (and training examples) into the project."""
+    return project_of(ctx).codebook.load(path, examples)
 
 
 @codebook.command(name="examples")
@@ -37,26 +37,26 @@ def codebook_load(ctx, path, examples, as_json):
 @click.pass_context
 def codebook_examples(ctx, path, name):
     """Replace a codebook's training examples (YAML list of `text` + `codes`) for the semantic classifier."""
-    count = project_of(ctx).load_training_examples(path, name)
+    count = project_of(ctx).codebook.load_training_examples(path, name)
     click.echo(f"Training examples: {count} loaded from {path}")
 
 
-@codebook.command(name="show")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-@click.pass_context
-def codebook_show(ctx, as_json):
-    """The code tree with definitions and coding counts."""
+def _print_code_tree(rows) -> None:
     from rich.markup import escape
 
-    rows = project_of(ctx).codes()
-    if as_json:
-        emit_json(rows)
-        return
     out = console()
     for r in rows:
         swatch = f"[{r['color']}]■[/] " if r["color"] else ""
         out.print(f"{'  ' * r['depth']}{swatch}[bold]{escape(r['id'])}[/] {escape(r['label'])} "
                   f"[dim]({r['codings']} codings)[/]")
+
+
+@codebook.command(name="show")
+@json_output(text=_print_code_tree)
+@click.pass_context
+def codebook_show(ctx):
+    """The code tree with definitions and coding counts."""
+    return project_of(ctx).codebook.codes()
 
 
 @codebook.command(name="export")
@@ -65,7 +65,7 @@ def codebook_show(ctx, as_json):
 @click.pass_context
 def codebook_export(ctx, output, name):
     """Write the project's codebook back to YAML."""
-    text = project_of(ctx).export_codebook(name)
+    text = project_of(ctx).codebook.to_yaml(name)
     if output:
         with open(output, "w", encoding="utf-8") as f:
             f.write(text)
@@ -83,7 +83,7 @@ def codebook_export(ctx, output, name):
 @click.pass_context
 def codebook_add(ctx, code_id, label, parent, description, color):
     """Add a code."""
-    project_of(ctx).add_code(code_id, label, parent, description=description, color=color)
+    project_of(ctx).codebook.add_code(code_id, label, parent, description=description, color=color)
     click.echo(f"Added {code_id}.")
 
 
@@ -96,7 +96,7 @@ def codebook_add(ctx, code_id, label, parent, description, color):
 def codebook_edit(ctx, code_id, label, description, color):
     """Rename a code or change its definition or colour."""
     fields = {k: v for k, v in (("label", label), ("description", description), ("color", color)) if v is not None}
-    project_of(ctx).update_code(code_id, **fields)
+    project_of(ctx).codebook.update_code(code_id, **fields)
     click.echo(f"Updated {code_id}.")
 
 
@@ -109,7 +109,7 @@ def codebook_move(ctx, code_id, parent, top):
     """Move a code (with its sub-codes) under another parent."""
     if bool(parent) == top:
         raise click.UsageError("give exactly one of --parent CODE or --top")
-    project_of(ctx).move_code(code_id, None if top else parent)
+    project_of(ctx).codebook.move_code(code_id, None if top else parent)
     click.echo(f"Moved {code_id}.")
 
 
@@ -119,7 +119,7 @@ def codebook_move(ctx, code_id, parent, top):
 @click.pass_context
 def codebook_merge(ctx, source, target):
     """Merge SOURCE into TARGET: its codings, memos and sub-codes move, SOURCE is deleted."""
-    moved = project_of(ctx).merge_codes(source, target)
+    moved = project_of(ctx).codebook.merge_codes(source, target)
     click.echo(f"Merged {source} into {target} ({moved} codings moved).")
 
 
@@ -133,23 +133,17 @@ def codebook_delete(ctx, code_id, delete_codings, to_parent):
     if delete_codings and to_parent:
         raise click.UsageError("give at most one of --delete-codings and --to-parent")
     mode = "delete" if delete_codings else "parent" if to_parent else "refuse"
-    count = project_of(ctx).delete_code(code_id, mode)
+    count = project_of(ctx).codebook.delete_code(code_id, mode)
     click.echo(f"Deleted {code_id}" + (f" ({count} codings {'deleted' if delete_codings else 'moved'})." if count else "."))
 
 
 @cli.group(cls=Group, invoke_without_command=True)
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@json_output(text=lambda rows: echo_lines(f"{r['name']}\t{r['codings']} codings" for r in rows))
 @click.pass_context
-def coders(ctx, as_json):
+def coders(ctx):
     """List coders (each coding records who made it), or add one."""
-    if ctx.invoked_subcommand:
-        return
-    rows = project_of(ctx).coders()
-    if as_json:
-        emit_json(rows)
-        return
-    for r in rows:
-        click.echo(f"{r['name']}\t{r['codings']} codings")
+    if not ctx.invoked_subcommand:
+        return project_of(ctx).codings.coders()
 
 
 @coders.command(name="add")
@@ -157,7 +151,7 @@ def coders(ctx, as_json):
 @click.pass_context
 def coders_add(ctx, name):
     """Register a coder."""
-    click.echo(f"Coder {project_of(ctx).add_coder(name)} ready.")
+    click.echo(f"Coder {project_of(ctx).codings.add_coder(name)} ready.")
 
 
 @cli.command()
@@ -170,7 +164,7 @@ def coders_add(ctx, name):
 @click.pass_context
 def code(ctx, doc, start, end, code_id, coder, memo):
     """Code characters START to END (exclusive) of a document with CODE."""
-    coding_id = project_of(ctx).code(doc, start, end, code_id, coder, memo)
+    coding_id = project_of(ctx).codings.code(doc, start, end, code_id, coder, memo)
     click.echo(f"Coding {coding_id}.")
 
 
@@ -182,7 +176,7 @@ def code(ctx, doc, start, end, code_id, coder, memo):
 @click.pass_context
 def code_segment(ctx, segment, code_id, coder, memo):
     """Code a whole segment (turn, paragraph, cue) with CODE."""
-    coding_id = project_of(ctx).code_segment(segment, code_id, coder, memo)
+    coding_id = project_of(ctx).codings.code_segment(segment, code_id, coder, memo)
     click.echo(f"Coding {coding_id}.")
 
 
@@ -199,12 +193,20 @@ def uncode(ctx, coding_ids, document, start, end, code_id, coder):
     project = project_of(ctx)
     ids = list(coding_ids)
     if document is not None:
-        ids += project.find_codings(document=document, start=start, end=end, code_id=code_id, coder=coder)
+        ids += project.codings.find(document=document, start=start, end=end, code_id=code_id, coder=coder)
     if not ids:
         raise click.UsageError("give coding ids, or --document with --start/--end/--code/--coder")
     for coding_id in ids:
-        project.uncode(coding_id)
+        project.codings.uncode(coding_id)
     click.echo(f"Removed {len(ids)} coding{'s' if len(ids) != 1 else ''}.")
+
+
+def _print_codings(rows) -> None:
+    from rich.markup import escape
+
+    print_table(("id", "doc", "start-end", "code", "coder", "source", "text"),
+                ((str(r["id"]), str(r["document_id"]), f"{r['start']}-{r['end']}", escape(r["code_id"]),
+                  escape(r["coder"]), escape(r["source"]), escape(shorten(r["snippet"], 90))) for r in rows))
 
 
 @cli.command()
@@ -213,23 +215,11 @@ def uncode(ctx, coding_ids, document, start, end, code_id, coder):
 @click.option("--coder", help="Only this coder.")
 @click.option("--document", help="Only this document (id or title).")
 @click.option("--source", help="Only this source (manual, a rule id, semantic, import...).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@json_output(text=_print_codings)
 @click.pass_context
-def codings(ctx, code_id, with_subcodes, coder, document, source, as_json):
+def codings(ctx, code_id, with_subcodes, coder, document, source):
     """List codings with their text."""
-    from rich.markup import escape
-    from rich.table import Table
-
-    rows = project_of(ctx).codings(code_id, coder, document, with_subcodes, source)
-    if as_json:
-        emit_json(rows)
-        return
-    table = Table("id", "doc", "start-end", "code", "coder", "source", "text")
-    for r in rows:
-        snippet = r["snippet"] if len(r["snippet"]) <= 90 else r["snippet"][:87] + "..."
-        table.add_row(str(r["id"]), str(r["document_id"]), f"{r['start']}-{r['end']}", escape(r["code_id"]),
-                      escape(r["coder"]), escape(r["source"]), escape(snippet))
-    console().print(table)
+    return project_of(ctx).codings.list(code_id, coder, document, with_subcodes, source)
 
 
 @cli.group(cls=Group)
@@ -246,22 +236,23 @@ def memo():
 @click.pass_context
 def memo_add(ctx, text, document, code_id, coding, author):
     """Add a memo to one document, code or coding."""
-    memo_id = project_of(ctx).add_memo(text, document, code_id, coding, author)
+    memo_id = project_of(ctx).codings.add_memo(text, document, code_id, coding, author)
     click.echo(f"Memo {memo_id}.")
+
+
+def _print_memos(rows) -> None:
+    for r in rows:
+        target = (f"coding {r['coding_id']}" if r["coding_id"] else f"code {r['code_id']}" if r["code_id"]
+                  else f"document {r['document_id']}")
+        click.echo(f"{r['id']}\t{target}\t{r['author'] or ''}\t{r['text']}")
 
 
 @memo.command(name="list")
 @click.option("--document", help="Only memos of this document.")
 @click.option("--code", "code_id", help="Only memos of this code.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@json_output(text=_print_memos)
 @click.pass_context
-def memo_list(ctx, document, code_id, as_json):
+def memo_list(ctx, document, code_id):
     """List memos."""
-    rows = project_of(ctx).memos(document, code_id)
-    if as_json:
-        emit_json(rows)
-        return
-    for r in rows:
-        target = (f"coding {r['coding_id']}" if r["coding_id"] else f"code {r['code_id']}" if r["code_id"]
-                  else f"document {r['document_id']}")
-        click.echo(f"{r['id']}\t{target}\t{r['author'] or ''}\t{r['text']}")
+    return project_of(ctx).codings.memos(document, code_id)
+

@@ -5,15 +5,20 @@ from __future__ import annotations
 import click
 
 from workbench.cli._common import (
-    DOC_TYPES,
     Group,
     cli,
     clock,
     console,
-    emit_json,
+    echo_lines,
+    json_output,
+    parse_where,
+    print_table,
     project_of,
+    pseudonymiser_of,
+    shorten,
 )
 from workbench.errors import WorkbenchError
+from workbench.store.documents import DOCUMENT_TYPES
 
 
 @cli.command()
@@ -24,63 +29,17 @@ def init(ctx):
     click.echo(f"Project ready: {project.path}")
 
 
-@cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--type", "doc_type", type=click.Choice(DOC_TYPES), help="Document type for every file.")
-@click.option("--attributes", "manifest", type=click.Path(exists=True, dir_okay=False),
-              help="Manifest (CSV or YAML) with file, title, type and attribute columns.")
-@click.option("--password", help="Password for encrypted PDFs.")
-@click.option("--time-limit", default=120.0, show_default=True, help="Seconds allowed per PDF.")
-@click.option("--survey-mode", type=click.Choice(["row", "file"]), default="row", show_default=True,
-              help="CSV/XLSX surveys: one document per row or per file.")
-@click.option("--text-column", help="CSV/XLSX column holding the answers (default: detected).")
-@click.option("--pseudonymise", is_flag=True, help="Replace names of people, firms and places before storing anything.")
-@click.option("--pseudonym-map", type=click.Path(exists=True, dir_okay=False),
-              help="CSV term,replacement[,category] that always wins (implies --pseudonymise).")
-@click.option("--pseudonym-terms", type=click.Path(exists=True, dir_okay=False),
-              help="Extra names to replace, one a line (implies --pseudonymise).")
-@click.option("--workers", type=click.IntRange(0), default=0, show_default=True,
-              help="Processes reading files (0: every core for batches of 64 files or more).")
-@click.option("--max-file-mb", type=click.FloatRange(min=0, min_open=True), default=512, show_default=True,
-              help="Refuse files larger than this.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-@click.pass_context
-def ingest(ctx, paths, doc_type, manifest, password, time_limit, survey_mode, text_column, pseudonymise,
-           pseudonym_map, pseudonym_terms, workers, max_file_mb, as_json):
-    """Ingest files and folders (recursively) into the project."""
-    from dataclasses import asdict
-
-    from rich.progress import Progress
-
-    project = project_of(ctx)
-    from rich.console import Console
-
-    pseudonymiser = project.pseudonymiser(pseudonym_map, pseudonym_terms) \
-        if pseudonymise or pseudonym_map or pseudonym_terms else None
-    out = console()
-    with Progress(console=Console(stderr=True), transient=True, disable=as_json) as bar:
-        task = bar.add_task("Ingesting", total=None)
-        outcomes = project.ingest(paths, doc_type, manifest, password, time_limit, survey_mode, text_column,
-                                  progress=lambda p: bar.update(task, advance=1, description=p[-60:]),
-                                  pseudonymiser=pseudonymiser, workers=workers, max_file_mb=max_file_mb)
-    failed = [o for o in outcomes if o.status == "failed"]
-    if as_json:
-        emit_json([{k: v for k, v in asdict(o).items() if k != "detail"} for o in outcomes])
-    else:
-        _print_outcomes(out, outcomes, ctx.obj["debug"])
-    ctx.exit(1 if failed else 0)
-
-
 LIST_ALL_UP_TO = 200  # outcomes; above this the table lists only what was not ingested
 
 
-def _print_outcomes(out, outcomes, debug: bool) -> None:
+def _print_outcomes(outcomes, debug: bool) -> None:
     from collections import Counter
     from itertools import groupby
 
     from rich.markup import escape
     from rich.table import Table
 
+    out = console()
     table = Table("file", "status", "doc", "type", "segments", "note")
     listed = outcomes if len(outcomes) <= LIST_ALL_UP_TO else [o for o in outcomes if o.status != "ingested"]
     # Survey rows of one file with the same status share a line.
@@ -112,40 +71,72 @@ def _print_outcomes(out, outcomes, debug: bool) -> None:
                 click.echo(o.detail, err=True)
 
 
+def _outcome_records(outcomes) -> list[dict]:
+    from dataclasses import asdict
+
+    return [{k: v for k, v in asdict(o).items() if k != "detail"} for o in outcomes]
+
+
 @cli.command()
-@click.option("--type", "doc_type", type=click.Choice(DOC_TYPES), help="Only this document type.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--type", "doc_type", type=click.Choice(DOCUMENT_TYPES), help="Document type for every file.")
+@click.option("--attributes", "manifest", type=click.Path(exists=True, dir_okay=False),
+              help="Manifest (CSV or YAML) with file, title, type and attribute columns.")
+@click.option("--password", help="Password for encrypted PDFs.")
+@click.option("--time-limit", default=120.0, show_default=True, help="Seconds allowed per PDF.")
+@click.option("--survey-mode", type=click.Choice(["row", "file"]), default="row", show_default=True,
+              help="CSV/XLSX surveys: one document per row or per file.")
+@click.option("--text-column", help="CSV/XLSX column holding the answers (default: detected).")
+@click.option("--pseudonymise", is_flag=True, help="Replace names of people, firms and places before storing anything.")
+@click.option("--pseudonym-map", type=click.Path(exists=True, dir_okay=False),
+              help="CSV term,replacement[,category] that always wins (implies --pseudonymise).")
+@click.option("--pseudonym-terms", type=click.Path(exists=True, dir_okay=False),
+              help="Extra names to replace, one a line (implies --pseudonymise).")
+@click.option("--workers", type=click.IntRange(0), default=0, show_default=True,
+              help="Processes reading files (0: every core for batches of 64 files or more).")
+@click.option("--max-file-mb", type=click.FloatRange(min=0, min_open=True), default=512, show_default=True,
+              help="Refuse files larger than this.")
+@json_output(text=_print_outcomes, data=_outcome_records,
+             fails=lambda outcomes: any(o.status == "failed" for o in outcomes))
 @click.pass_context
-def documents(ctx, doc_type, as_json):
-    """List documents with type, attributes and counts."""
+def ingest(ctx, paths, doc_type, manifest, password, time_limit, survey_mode, text_column, pseudonymise,
+           pseudonym_map, pseudonym_terms, workers, max_file_mb, as_json):
+    """Ingest files and folders (recursively) into the project."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    project = project_of(ctx)
+    pseudonymiser = pseudonymiser_of(project, pseudonymise, pseudonym_map, pseudonym_terms)
+    with Progress(console=Console(stderr=True), transient=True, disable=as_json) as bar:
+        task = bar.add_task("Ingesting", total=None)
+        return project.documents.ingest(paths, doc_type, manifest, password, time_limit, survey_mode, text_column,
+                                        progress=lambda p: bar.update(task, advance=1, description=p[-60:]),
+                                        pseudonymiser=pseudonymiser, workers=workers, max_file_mb=max_file_mb)
+
+
+def _print_documents(rows) -> None:
     from rich.markup import escape
-    from rich.table import Table
 
-    rows = project_of(ctx).documents(doc_type)
-    if as_json:
-        emit_json([{k: r[k] for k in ("id", "title", "type", "type_inferred", "format", "file_name",
-                                       "attributes", "segment_count", "char_count", "word_count", "warnings")}
-                    for r in rows])
-        return
-    table = Table("id", "title", "type", "segments", "words", "attributes", "warnings")
-    for r in rows:
-        attrs = ", ".join(f"{k}={v}" for k, v in r["attributes"].items())
-        kind = r["type"] + (" (inferred)" if r["type_inferred"] else "")
-        table.add_row(str(r["id"]), escape(r["title"]), kind, str(r["segment_count"]), str(r["word_count"]),
-                      escape(attrs), str(len(r["warnings"]) or ""))
-    console().print(table)
+    print_table(("id", "title", "type", "segments", "words", "attributes", "warnings"),
+                ((str(r["id"]), escape(r["title"]), r["type"] + (" (inferred)" if r["type_inferred"] else ""),
+                  str(r["segment_count"]), str(r["word_count"]),
+                  escape(", ".join(f"{k}={v}" for k, v in r["attributes"].items())), str(len(r["warnings"]) or ""))
+                 for r in rows))
 
 
 @cli.command()
-@click.argument("doc")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.option("--type", "doc_type", type=click.Choice(DOCUMENT_TYPES), help="Only this document type.")
+@json_output(text=_print_documents,
+             data=lambda rows: [{k: r[k] for k in ("id", "title", "type", "type_inferred", "format", "file_name",
+                                                   "attributes", "segment_count", "char_count", "word_count",
+                                                   "warnings")} for r in rows])
 @click.pass_context
-def show(ctx, doc, as_json):
-    """Show a document: metadata, warnings, memos and its text."""
-    d = project_of(ctx).document(doc)
-    if as_json:
-        emit_json(d)
-        return
+def documents(ctx, doc_type):
+    """List documents with type, attributes and counts."""
+    return project_of(ctx).documents.list(doc_type)
+
+
+def _print_document(d) -> None:
     click.echo(f"{d['id']}: {d['title']}  [{d['type']}{' (inferred)' if d['type_inferred'] else ''}, {d['format']}]")
     for k, v in d["attributes"].items():
         click.echo(f"  {k}: {v}")
@@ -159,90 +150,85 @@ def show(ctx, doc, as_json):
 
 @cli.command()
 @click.argument("doc")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@json_output(text=_print_document)
 @click.pass_context
-def segments(ctx, doc, as_json):
-    """List the segments (turns, paragraphs, cues) of a document."""
+def show(ctx, doc):
+    """Show a document: metadata, warnings, memos and its text."""
+    return project_of(ctx).documents.get(doc)
+
+
+def _print_segments(rows) -> None:
     from rich.markup import escape
-    from rich.table import Table
 
-    rows = project_of(ctx).segments(doc)
-    if as_json:
-        emit_json([{k: r[k] for k in ("id", "ordinal", "start", "end", "kind", "speaker", "time_start",
-                                       "time_end", "page", "text")} for r in rows])
-        return
-    table = Table("id", "kind", "speaker", "time", "page", "start-end", "text")
-    for r in rows:
-        text = r["text"] if len(r["text"]) <= 120 else r["text"][:117] + "..."
-        table.add_row(str(r["id"]), r["kind"], escape(r["speaker"] or ""), clock(r["time_start"]),
-                      str(r["page"] or ""), f"{r['start']}-{r['end']}", escape(text))
-    console().print(table)
+    print_table(("id", "kind", "speaker", "time", "page", "start-end", "text"),
+                ((str(r["id"]), r["kind"], escape(r["speaker"] or ""), clock(r["time_start"]), str(r["page"] or ""),
+                  f"{r['start']}-{r['end']}", escape(shorten(r["text"], 120))) for r in rows))
 
+
+@cli.command()
+@click.argument("doc")
+@json_output(text=_print_segments,
+             data=lambda rows: [{k: r[k] for k in ("id", "ordinal", "start", "end", "kind", "speaker", "time_start",
+                                                   "time_end", "page", "text")} for r in rows])
+@click.pass_context
+def segments(ctx, doc):
+    """List the segments (turns, paragraphs, cues) of a document."""
+    return project_of(ctx).documents.segments(doc)
 
 
 @cli.command()
 @click.argument("doc")
 @click.option("--rename", nargs=2, metavar="OLD NEW", help="Rename a speaker (or merge it into another).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@json_output(text=lambda rows: echo_lines(f"{r['speaker']}\t{r['turns']} turns\t{r['words']} words" for r in rows))
 @click.pass_context
 def speakers(ctx, doc, rename, as_json):
     """List the speakers of a document, or rename one."""
     project = project_of(ctx)
     if rename:
-        changed = project.rename_speaker(doc, *rename)
+        changed = project.documents.rename_speaker(doc, *rename)
         if not as_json:
             click.echo(f"Renamed {rename[0]!r} to {rename[1]!r} in {changed} turns.")
-    rows = project.speakers(doc)
-    if as_json:
-        emit_json(rows)
-        return
-    for r in rows:
-        click.echo(f"{r['speaker']}\t{r['turns']} turns\t{r['words']} words")
+    return project.documents.speakers(doc)
 
 
 @cli.command(name="set-type")
 @click.argument("doc")
-@click.argument("doc_type", type=click.Choice(DOC_TYPES))
+@click.argument("doc_type", type=click.Choice(DOCUMENT_TYPES))
 @click.pass_context
 def set_type(ctx, doc, doc_type):
     """Set a document's type (replaces an inferred type)."""
-    project_of(ctx).set_type(doc, doc_type)
+    project_of(ctx).documents.set_type(doc, doc_type)
     click.echo(f"Document {doc} is now {doc_type}.")
 
 
-@cli.command()
-@click.argument("query")
-@click.option("--type", "doc_type", type=click.Choice(DOC_TYPES), help="Only this document type.")
-@click.option("--speaker", help="Only turns of this speaker.")
-@click.option("--document", "document", help="Only this document (id or title).")
-@click.option("--where", "where", multiple=True, metavar="NAME=VALUE", help="Attribute filter, repeatable.")
-@click.option("--limit", default=50, show_default=True, help="Most results to show.")
-@click.option("--rank", is_flag=True, help="Best matches first (BM25) instead of document order; slower on large projects.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-@click.pass_context
-def search(ctx, query, doc_type, speaker, document, where, limit, rank, as_json):
-    """Full-text search (FTS5 syntax: "phrase", AND, OR, NOT, prefix*)."""
+def _print_hits(hits) -> None:
     from rich.markup import escape
 
-    attributes = {}
-    for item in where:
-        name, sep, value = item.partition("=")
-        if not sep:
-            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--where")
-        attributes[name.strip()] = value.strip()
-    hits = project_of(ctx).search(query, limit, doc_type, speaker, document, attributes,
-                                  order="relevance" if rank else "document")
-    if as_json:
-        emit_json(hits)
-        return
     out = console()
     for h in hits:
         where_ = ", ".join(x for x in (h["speaker"], f"p. {h['page']}" if h["page"] else "",
                                        clock(h["time_start"])) if x)
         out.print(f"[bold]{escape(h['title'])}[/] (doc {h['document_id']}, segment {h['segment_id']}"
-                      f"{', ' + escape(where_) if where_ else ''})")
+                  f"{', ' + escape(where_) if where_ else ''})")
         out.print(f"  {escape(h['left'])}[reverse]{escape(h['match'])}[/]{escape(h['right'])}")
     out.print(f"{len(hits)} result{'s' if len(hits) != 1 else ''}")
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--type", "doc_type", type=click.Choice(DOCUMENT_TYPES), help="Only this document type.")
+@click.option("--speaker", help="Only turns of this speaker.")
+@click.option("--document", "document", help="Only this document (id or title).")
+@click.option("--where", "where", multiple=True, metavar="NAME=VALUE", help="Attribute filter, repeatable.")
+@click.option("--limit", default=50, show_default=True, help="Most results to show.")
+@click.option("--rank", is_flag=True, help="Best matches first (BM25) instead of document order; slower on large projects.")
+@json_output(text=_print_hits)
+@click.pass_context
+def search(ctx, query, doc_type, speaker, document, where, limit, rank):
+    """Full-text search (FTS5 syntax: "phrase", AND, OR, NOT, prefix*)."""
+    attributes = parse_where(where)
+    return project_of(ctx).documents.search(query, limit, doc_type, speaker, document, attributes,
+                                            order="relevance" if rank else "document")
 
 
 @cli.group(cls=Group)
@@ -252,16 +238,11 @@ def attributes():
 
 @attributes.command(name="list")
 @click.argument("doc")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@json_output(text=lambda attrs: echo_lines(f"{k}\t{v}" for k, v in attrs.items()))
 @click.pass_context
-def attributes_list(ctx, doc, as_json):
+def attributes_list(ctx, doc):
     """List the attributes of a document."""
-    attrs = project_of(ctx).attributes(doc)
-    if as_json:
-        emit_json(attrs)
-        return
-    for k, v in attrs.items():
-        click.echo(f"{k}\t{v}")
+    return project_of(ctx).documents.attributes(doc)
 
 
 @attributes.command(name="set")
@@ -271,7 +252,7 @@ def attributes_list(ctx, doc, as_json):
 @click.pass_context
 def attributes_set(ctx, doc, name, value):
     """Set one attribute; numbers and dates are typed for comparison."""
-    project_of(ctx).set_attribute(doc, name, value)
+    project_of(ctx).documents.set_attribute(doc, name, value)
     click.echo(f"{name} = {value}")
 
 
@@ -281,33 +262,21 @@ def attributes_set(ctx, doc, name, value):
 @click.pass_context
 def attributes_unset(ctx, doc, name):
     """Remove one attribute from a document."""
-    if not project_of(ctx).delete_attribute(doc, name):
+    if not project_of(ctx).documents.delete_attribute(doc, name):
         raise WorkbenchError(f"document {doc} has no attribute {name!r}")
     click.echo(f"removed {name}")
 
 
 @attributes.command(name="import")
 @click.argument("manifest", type=click.Path(exists=True, dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@json_output(text=lambda applied, manifest: click.echo(f"Updated {len(applied)} documents from {manifest}."))
 @click.pass_context
-def attributes_import(ctx, manifest, as_json):
+def attributes_import(ctx, manifest):
     """Apply a manifest's titles, types and attributes to ingested documents."""
-    applied = project_of(ctx).apply_manifest(manifest)
-    if as_json:
-        emit_json(applied)
-    else:
-        click.echo(f"Updated {len(applied)} documents from {manifest}.")
+    return project_of(ctx).documents.apply_manifest(manifest)
 
 
-@cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-@click.pass_context
-def summary(ctx, as_json):
-    """Counts of documents, segments, words and attributes in the project."""
-    data = project_of(ctx).summary()
-    if as_json:
-        emit_json(data)
-        return
+def _print_summary(data) -> None:
     click.echo(f"Project {data['project']}: {data['documents']} documents, {data['segments']} segments, "
                f"{data['words']} words")
     for t, n in data["documents_by_type"].items():
@@ -316,3 +285,11 @@ def summary(ctx, as_json):
         click.echo("Attributes (distinct values): " + ", ".join(f"{k} ({v})" for k, v in data["attributes"].items()))
     if data["documents_with_warnings"]:
         click.echo(f"{data['documents_with_warnings']} documents have warnings (see `workbench documents`).")
+
+
+@cli.command()
+@json_output(text=_print_summary)
+@click.pass_context
+def summary(ctx):
+    """Counts of documents, segments, words and attributes in the project."""
+    return project_of(ctx).summary()

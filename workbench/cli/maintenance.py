@@ -2,36 +2,32 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from workbench.cli._common import cli, console, emit_json, project_of
+from workbench.cli._common import cli, console, json_output, project_of
+
+
+def _print_report(report) -> None:
+    out = console()
+    for name, result in report["checks"].items():
+        status = "ok" if result["ok"] else f"{result['count']} problem(s)"
+        out.print(f"{name.replace('_', ' '):<14} {status}")
+        for problem in result["problems"]:
+            out.print(f"  - {problem}", markup=False)
+    out.print("The project is healthy." if report["ok"] else "Problems found (see above).")
 
 
 @cli.command("check")
 @click.option("--repair", is_flag=True, help="Rebuild the full-text index before checking.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@json_output(text=_print_report, fails=lambda report: not report["ok"], help="Print the report as JSON.")
 @click.pass_context
-def check(ctx, repair, as_json):
+def check(ctx, repair):
     """Check the project: SQLite integrity, links, search index, offsets, snippets, orphans.
 
     Exits with status 1 when a problem is found.
     """
     with project_of(ctx) as project:
-        report = project.check(repair=repair)
-    if as_json:
-        emit_json(report)
-    else:
-        out = console()
-        for name, result in report["checks"].items():
-            status = "ok" if result["ok"] else f"{result['count']} problem(s)"
-            out.print(f"{name.replace('_', ' '):<14} {status}")
-            for problem in result["problems"]:
-                out.print(f"  - {problem}", markup=False)
-        out.print("The project is healthy." if report["ok"] else "Problems found (see above).")
-    if not report["ok"]:
-        sys.exit(1)
+        return project.check(repair=repair)
 
 
 @cli.command("backup")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from workbench.cli._common import Group, cli, console, emit_json, project_of
+from workbench.cli._common import Group, cli, json_output, print_table, project_of, shorten
 
 
 @cli.group(cls=Group)
@@ -26,18 +26,24 @@ def _progress(as_json: bool):
     return bar, update
 
 
-def _topic_table(run: dict, show_text: bool = True):
-    from rich.markup import escape
-    from rich.table import Table
+def _example(topic: dict) -> str:
+    return " ".join((topic["representative"][0]["text"] if topic["representative"] else "").split())
 
-    table = Table("topic", "size", "label", "top words", *(["example"] if show_text else []))
-    for t in run["topics"]:
-        example = t["representative"][0]["text"] if t["representative"] else ""
-        example = " ".join(example.split())
-        table.add_row(str(t["topic"]), str(t["size"]), escape(t["label"]),
-                      escape(", ".join(w for w, _ in t["words"][:6])),
-                      *([escape(example if len(example) <= 90 else example[:87] + "...")] if show_text else []))
-    return table
+
+def _print_topics(run: dict, show_text: bool = True) -> None:
+    from rich.markup import escape
+
+    print_table(("topic", "size", "label", "top words", *(["example"] if show_text else [])),
+                ((str(t["topic"]), str(t["size"]), escape(t["label"]), escape(", ".join(w for w, _ in t["words"][:6])),
+                  *([escape(shorten(_example(t), 90))] if show_text else [])) for t in run["topics"]))
+
+
+def _print_fitted(run: dict) -> None:
+    click.echo(f"Run {run['name']}: {run['topic_count']} topics over {run['segment_count']} segments "
+               f"({run['outlier_count']} outliers, {run['clusterer']}, {run['embedder']}, {run['seconds']:.1f} s).")
+    if run["parameters"].get("note"):
+        click.echo(run["parameters"]["note"])
+    _print_topics(run, show_text=False)
 
 
 @topics.command(name="fit")
@@ -56,7 +62,7 @@ def _topic_table(run: dict, show_text: bool = True):
 @click.option("--stop-word", "stop_words", multiple=True, help="An extra word to leave out of topic words (repeatable).")
 @click.option("--seed", type=int, default=42, show_default=True, help="Random seed (same seed, same topics).")
 @click.option("--replace", is_flag=True, help="Replace a run of the same name.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@json_output(text=_print_fitted)
 @click.pass_context
 def topics_fit(ctx, name, embedder, min_topic_size, n_topics, clusterer, filters, include_interviewer,
                reduce_outliers, min_words, stop_words, seed, replace, as_json):
@@ -65,59 +71,67 @@ def topics_fit(ctx, name, embedder, min_topic_size, n_topics, clusterer, filters
     project = project_of(ctx)
     try:
         with bar:
-            fitted = project.fit_topics(name, embedder, min_topic_size, n_topics, clusterer, list(filters),
+            fitted = project.topics.fit(name, embedder, min_topic_size, n_topics, clusterer, list(filters),
                                        include_interviewer, reduce_outliers, min_words, seed, list(stop_words),
                                        replace, progress=update)
     except KeyboardInterrupt:
         click.echo("Interrupted: no topic run was written.", err=True)
         ctx.exit(130)
-    run = project.topic_run(fitted["name"])
-    if as_json:
-        emit_json(run)
-        return
-    click.echo(f"Run {run['name']}: {run['topic_count']} topics over {run['segment_count']} segments "
-               f"({run['outlier_count']} outliers, {run['clusterer']}, {run['embedder']}, {run['seconds']:.1f} s).")
-    if run["parameters"].get("note"):
-        click.echo(run["parameters"]["note"])
-    console().print(_topic_table(run, show_text=False))
+    return project.topics.run(fitted["name"])
 
 
-@topics.command(name="list")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-@click.pass_context
-def topics_list(ctx, as_json):
-    """Stored topic runs with their parameters."""
+def _print_runs(runs) -> None:
     from rich.markup import escape
-    from rich.table import Table
 
-    runs = project_of(ctx).topic_runs()
-    if as_json:
-        emit_json(runs)
-        return
     if not runs:
         click.echo("No topic runs yet; fit one with `workbench topics fit`.")
         return
-    table = Table("name", "created", "embedder", "clusterer", "segments", "topics", "outliers", "filters")
-    for r in runs:
-        shown = " ".join(f"{k}={v}" for k, vs in r["filters"].items() for v in vs)
-        table.add_row(escape(r["name"]), r["created_at"], r["embedder"], r["clusterer"], str(r["segment_count"]),
-                      str(r["topic_count"]), str(r["outlier_count"]), escape(shown))
-    console().print(table)
+    print_table(("name", "created", "embedder", "clusterer", "segments", "topics", "outliers", "filters"),
+                ((escape(r["name"]), r["created_at"], r["embedder"], r["clusterer"], str(r["segment_count"]),
+                  str(r["topic_count"]), str(r["outlier_count"]),
+                  escape(" ".join(f"{k}={v}" for k, vs in r["filters"].items() for v in vs))) for r in runs))
+
+
+@topics.command(name="list")
+@json_output(text=_print_runs)
+@click.pass_context
+def topics_list(ctx):
+    """Stored topic runs with their parameters."""
+    return project_of(ctx).topics.runs()
+
+
+def _print_run(run: dict) -> None:
+    click.echo(f"Run {run['name']} ({run['embedder']}, {run['clusterer']}): {run['topic_count']} topics, "
+               f"{run['segment_count']} segments, {run['outlier_count']} outliers.")
+    _print_topics(run)
 
 
 @topics.command(name="show")
 @click.argument("run")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@json_output(text=_print_run)
 @click.pass_context
-def topics_show(ctx, run, as_json):
+def topics_show(ctx, run):
     """A run's topics: label, size, top words and an example segment."""
-    found = project_of(ctx).topic_run(run)
-    if as_json:
-        emit_json(found)
+    return project_of(ctx).topics.run(run)
+
+
+def _print_comparison(result, by, min_coverage) -> None:
+    from rich.markup import escape
+
+    if by == "code":
+        print_table(("topic", "size", "coded", "label", "codes (share of the topic's segments)"),
+                    ((str(t["topic"]), str(t["size"]), f"{t['coverage']:.0%}",
+                      escape(t["label"]) + (" [bold red]not covered[/]" if t["uncovered"] else ""),
+                      escape(", ".join(f"{c['code']} {c['share']:.0%}" for c in t["codes"][:4])))
+                     for t in result["topics"]))
+        if result["uncovered"]:
+            click.echo("Themes the codebook misses: topics " + ", ".join(map(str, result["uncovered"]))
+                       + f" (coded share below {min_coverage:.0%}); promote one with `workbench topics promote`.")
         return
-    click.echo(f"Run {found['name']} ({found['embedder']}, {found['clusterer']}): {found['topic_count']} topics, "
-               f"{found['segment_count']} segments, {found['outlier_count']} outliers.")
-    console().print(_topic_table(found))
+    print_table(("topic", "label", *[escape(str(v)) for v in result["values"]]),
+                ((str(t["topic"]), escape(t["label"]),
+                  *[f"{t['counts'][v]} ({t['shares'][v]:.0%})" for v in result["values"]]) for t in result["topics"]))
+    click.echo(f"Counts, and in brackets the share of each {result['by']} value's segments in the topic.")
 
 
 @topics.command(name="compare")
@@ -129,43 +143,22 @@ def topics_show(ctx, run, as_json):
               help="With --by code: a topic with a smaller coded share is a theme the codebook misses.")
 @click.option("--freq", type=click.Choice(["year", "quarter", "month"]), default="year", show_default=True,
               help="With --by time: the period.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@json_output(text=_print_comparison)
 @click.pass_context
-def topics_compare(ctx, run, by, coder, min_coverage, freq, as_json):
+def topics_compare(ctx, run, by, coder, min_coverage, freq):
     """Topics x codes (flags themes no code covers), x document types or attribute values, or over time."""
-    from rich.markup import escape
-    from rich.table import Table
-
     project = project_of(ctx)
     if by == "code":
-        result = project.topics_by_codes(run, coder, min_coverage)
-        if as_json:
-            emit_json(result)
-            return
-        table = Table("topic", "size", "coded", "label", "codes (share of the topic's segments)")
-        for t in result["topics"]:
-            codes = ", ".join(f"{c['code']} {c['share']:.0%}" for c in t["codes"][:4])
-            mark = " [bold red]not covered[/]" if t["uncovered"] else ""
-            table.add_row(str(t["topic"]), str(t["size"]), f"{t['coverage']:.0%}", escape(t["label"]) + mark,
-                          escape(codes))
-        console().print(table)
-        if result["uncovered"]:
-            click.echo("Themes the codebook misses: topics " + ", ".join(map(str, result["uncovered"]))
-                       + f" (coded share below {min_coverage:.0%}); promote one with `workbench topics promote`.")
-        return
+        return project.topics.by_codes(run, coder, min_coverage)
     if by == "time":
-        result = project.topics_over_time(run, None, freq)
-    else:
-        result = project.topics_by_attribute(run, by)
-    if as_json:
-        emit_json(result)
-        return
-    table = Table("topic", "label", *[escape(str(v)) for v in result["values"]])
-    for t in result["topics"]:
-        table.add_row(str(t["topic"]), escape(t["label"]),
-                      *[f"{t['counts'][v]} ({t['shares'][v]:.0%})" for v in result["values"]])
-    console().print(table)
-    click.echo(f"Counts, and in brackets the share of each {result['by']} value's segments in the topic.")
+        return project.topics.over_time(run, None, freq)
+    return project.topics.by_attribute(run, by)
+
+
+def _print_promoted(result) -> None:
+    click.echo(f"Added code {result['code_id']} ({result['label']}) with {result['suggestions']} suggestions "
+               f"from {result['source']}.")
+    click.echo(f"Review them with `workbench suggestions --code {result['code_id']}`.")
 
 
 @topics.command(name="promote")
@@ -175,33 +168,27 @@ def topics_compare(ctx, run, by, coder, min_coverage, freq, as_json):
 @click.option("--code-id", help="Id of the new code (default: from the topic's label).")
 @click.option("--label", help="Label of the new code (default: the topic's label).")
 @click.option("--examples", type=int, default=3, show_default=True, help="Example quotations to copy into the code.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@json_output(text=_print_promoted)
 @click.pass_context
-def topics_promote(ctx, run, topic, parent, code_id, label, examples, as_json):
+def topics_promote(ctx, run, topic, parent, code_id, label, examples):
     """Turn a topic into a draft code; its segments become suggestions to accept or reject."""
-    result = project_of(ctx).promote_topic(run, topic, parent, code_id, label, examples)
-    if as_json:
-        emit_json(result)
-        return
-    click.echo(f"Added code {result['code_id']} ({result['label']}) with {result['suggestions']} suggestions "
-               f"from {result['source']}.")
-    click.echo(f"Review them with `workbench suggestions --code {result['code_id']}`.")
+    return project_of(ctx).topics.promote(run, topic, parent, code_id, label, examples)
+
+
+def _print_applied(result) -> None:
+    shown = ", ".join(f"topic {t}: {n}" for t, n in result["by_topic"].items())
+    click.echo(f"Assigned {result['applied']} new segments to topics of {result['run']}" + (f" ({shown})." if shown else "."))
 
 
 @topics.command(name="apply")
 @click.argument("run")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@json_output(text=_print_applied)
 @click.pass_context
 def topics_apply(ctx, run, as_json):
     """Give segments ingested after the run was fitted the topic of its saved model."""
     bar, update = _progress(as_json)
     with bar:
-        result = project_of(ctx).apply_topics(run, progress=update)
-    if as_json:
-        emit_json(result)
-        return
-    shown = ", ".join(f"topic {t}: {n}" for t, n in result["by_topic"].items())
-    click.echo(f"Assigned {result['applied']} new segments to topics of {result['run']}" + (f" ({shown})." if shown else "."))
+        return project_of(ctx).topics.apply(run, progress=update)
 
 
 @topics.command(name="delete")
@@ -209,7 +196,7 @@ def topics_apply(ctx, run, as_json):
 @click.pass_context
 def topics_delete(ctx, run):
     """Delete a run and its saved model (suggestions it made stay)."""
-    found = project_of(ctx).delete_topic_run(run)
+    found = project_of(ctx).topics.delete(run)
     click.echo(f"Deleted topic run {found['name']}.")
 
 
@@ -222,6 +209,6 @@ def topics_delete(ctx, run):
 @click.pass_context
 def topics_figure(ctx, run, kind, by, output):
     """Write a figure of a run as a standalone HTML file (plotly)."""
-    fig = project_of(ctx).topic_figure(run, kind, by)
+    fig = project_of(ctx).topics.figure(run, kind, by)
     fig.write_html(output, include_plotlyjs=True)
     click.echo(f"Wrote {output}")

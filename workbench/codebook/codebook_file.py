@@ -6,55 +6,16 @@ with any error is refused whole.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from workbench.errors import CodebookError
+from workbench.store.code_records import COLOR_RE, ID_RE, Code, Codebook
 
 TOP_KEYS = {"version", "name", "title", "description", "codes"}
 CODE_KEYS = {"id", "label", "description", "include", "exclude", "examples", "color", "patterns", "children"}
 PATTERN_KEYS = {"keywords", "phrases", "lemmas", "tokens"}
 LIST_KEYS = ("include", "exclude", "examples")
-ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
-
-
-@dataclass
-class Code:
-    """One code of a codebook, with its sub-codes."""
-
-    id: str
-    label: str
-    description: str = ""
-    include: list[str] = field(default_factory=list)
-    exclude: list[str] = field(default_factory=list)
-    examples: list[str] = field(default_factory=list)
-    color: str | None = None
-    patterns: dict[str, list] = field(default_factory=dict)
-    children: list[Code] = field(default_factory=list)
-    line: int | None = None
-
-    def walk(self, parent: str | None = None):
-        """(code, parent id) for this code and every descendant, depth first."""
-        yield self, parent
-        for child in self.children:
-            yield from child.walk(self.id)
-
-
-@dataclass
-class Codebook:
-    name: str
-    version: str
-    codes: list[Code]
-    title: str = ""
-    description: str = ""
-    source: str = ""
-
-    def walk(self):
-        for code in self.codes:
-            yield from code.walk()
 
 
 class _Reader:

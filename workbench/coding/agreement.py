@@ -16,6 +16,9 @@ from collections import Counter
 from collections.abc import Sequence
 
 from workbench.errors import CodingError, InvalidValueError, WorkbenchError
+from workbench.store.codes import code_rows, descendants
+from workbench.store.codings import coder_names, codes_used_by, coding_count, coding_rows, documents_coded_by
+from workbench.store.documents import document_header, segment_texts
 
 UNITS = ("segment", "character")
 
@@ -93,7 +96,7 @@ def _mean(values) -> float | None:
 
 def _check_coders(db, coder_a: str, coder_b: str) -> tuple[str, str]:
     names = [" ".join(str(c).split()) for c in (coder_a, coder_b)]
-    known = [r["name"] for r in db.query("SELECT name FROM coders ORDER BY name")]
+    known = coder_names(db)
     for name in names:
         if name not in known:
             raise CodingError(f"unknown coder {name!r}",
@@ -102,7 +105,7 @@ def _check_coders(db, coder_a: str, coder_b: str) -> tuple[str, str]:
         raise CodingError(f"agreement compares two different coders, got {names[0]!r} twice",
                           hint="name a second coder who coded the same documents")
     for name in names:
-        if not next(db.query("SELECT count(*) AS n FROM codings WHERE coder = ?", [name]))["n"]:
+        if not coding_count(db, name):
             raise CodingError(f"coder {name!r} has no codings",
                               hint="both coders must code the same documents before agreement can be computed")
     return names[0], names[1]
@@ -110,13 +113,10 @@ def _check_coders(db, coder_a: str, coder_b: str) -> tuple[str, str]:
 
 def _scope(db, coder_a: str, coder_b: str, codes: list[str] | None, with_subcodes: bool):
     """The codes compared, their labels, and which stored code ids count as each of them."""
-    from workbench.store.codes import code_rows, descendants
-
     rows = code_rows(db)
     labels = {r["id"]: r["label"] for r in rows}
     if codes is None:
-        used = {r["code_id"] for r in db.query("SELECT DISTINCT code_id FROM codings WHERE coder IN (?, ?)",
-                                               [coder_a, coder_b])}
+        used = codes_used_by(db, [coder_a, coder_b])
         scope = [r["id"] for r in rows if r["id"] in used]
         if not scope:
             raise CodingError("the two coders used no codes of the codebook", hint="check the project's codes")
@@ -200,18 +200,13 @@ def agreement(db, coder_a: str, coder_b: str, unit: str = "segment", codes: list
         raise InvalidValueError(f"unknown unit {unit!r}", hint="units: " + ", ".join(UNITS))
     coders = _check_coders(db, coder_a, coder_b)
     scope, labels, counts_as = _scope(db, *coders, codes, with_subcodes)
-    doc_ids = [r["document_id"] for r in db.query(
-        "SELECT DISTINCT document_id FROM codings WHERE coder IN (?, ?) ORDER BY document_id", list(coders))]
+    doc_ids = documents_coded_by(db, list(coders))
     wanted = sorted(counts_as)
     per_a, per_b, disagreements = [], [], []
     for doc_id in doc_ids:
-        doc = next(db.query(f"SELECT id, title, char_count{', text' if unit == 'character' else ''} FROM documents "
-                            "WHERE id = ?", [doc_id]))
-        segments = list(db.query('SELECT id, start, "end", text FROM segments WHERE document_id = ? ORDER BY start, ordinal',
-                                 [doc_id])) if unit == "segment" else []
-        codings = list(db.query(
-            f"""SELECT start, "end", code_id, coder FROM codings WHERE document_id = ? AND coder IN (?, ?)
-                AND code_id IN ({','.join('?' * len(wanted))})""", [doc_id, *coders, *wanted]))
+        doc = document_header(db, doc_id, with_text=unit == "character")
+        segments = segment_texts(db, doc_id) if unit == "segment" else []
+        codings = coding_rows(db, doc_id, list(coders), wanted)
         a, b = _document_judgements(doc, segments, codings, unit, coders, counts_as, len(scope))
         if unit == "segment":
             disagreements += _segment_disagreements(doc, segments, scope, a, b, coders)

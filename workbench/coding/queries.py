@@ -2,31 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from workbench.store.attributes import attribute_conditions
+from workbench.store.attributes import attribute_rows
 from workbench.store.codes import ancestor_chains, code_rows, descendants, get_code
-
-_CODED_SEGMENTS = """
-    SELECT DISTINCT s.id AS segment_id, s.document_id, g.code_id
-    FROM codings g JOIN segments s
-      ON s.document_id = g.document_id AND g.start < s."end" AND s.start < g."end"
-    {where}"""
+from workbench.store.codings import coded_segment_rows, excerpt_rows
+from workbench.store.documents import document_types
 
 
-def code_paths(db) -> dict[str, str]:
-    """Code id -> 'Parent label / Child label'."""
-    rows = code_rows(db)
-    by_id = {r["id"]: r for r in rows}
+def code_paths(db, separator: str = " / ", codes: Sequence[Mapping[str, Any]] | None = None) -> dict[str, str]:
+    """Code id -> 'Parent label / Child label', for the project's codes or the given code rows (db unused then).
+
+    A code without a label shows its id, and so does a parent missing from the rows.
+    """
+    rows = code_rows(db) if codes is None else codes
+    labels = {c["id"]: str(c.get("label") or c["id"]) for c in rows}
+    parents = {c["id"]: c.get("parent_id") for c in rows}
     paths = {}
-    for r in rows:
-        parts, node = [], r
-        while node is not None:
-            parts.append(node["label"])
-            node = by_id.get(node["parent_id"])
-        paths[r["id"]] = " / ".join(reversed(parts))
+    for c in rows:
+        chain, seen, node = [], set(), c["id"]
+        while node and node not in seen:
+            seen.add(node)
+            chain.append(labels.get(node, node))
+            node = parents.get(node)
+        paths[c["id"]] = separator.join(reversed(chain))
     return paths
-
 
 
 def excerpts(db, code: str | None = None, with_subcodes: bool = True, coder: str | None = None,
@@ -35,39 +36,18 @@ def excerpts(db, code: str | None = None, with_subcodes: bool = True, coder: str
     """Coded excerpts as a pandas DataFrame, one row per coding, with document attributes as columns."""
     import pandas as pd
 
-    where, params = [], []
+    ids = None
     if code:
         get_code(db, code)
         ids = descendants(db, code) if with_subcodes else [code]
-        where.append(f"g.code_id IN ({','.join('?' * len(ids))})")
-        params += ids
-    if coder:
-        where.append("g.coder = ?")
-        params.append(coder)
-    if doc_type:
-        where.append("d.type = ?")
-        params.append(doc_type)
-    conditions, values = attribute_conditions(attributes)
-    where += conditions
-    params += values
-    sql = f"""
-        SELECT g.id AS coding_id, g.code_id, d.id AS document_id, d.title, d.type,
-               s.speaker, s.page, s.time_start, g.start, g."end", g.snippet AS text, g.coder, g.memo, g.source,
-               g.created_at
-        FROM codings g JOIN documents d ON d.id = g.document_id
-        LEFT JOIN segments s ON s.id = (SELECT id FROM segments WHERE document_id = g.document_id
-                                        AND start <= g.start AND g.start < "end" ORDER BY ordinal LIMIT 1)
-        {'WHERE ' + ' AND '.join(where) if where else ''}
-        ORDER BY d.id, g.start, g.code_id"""
-    frame = pd.DataFrame(list(db.query(sql, params)),
+    frame = pd.DataFrame(excerpt_rows(db, ids, coder, doc_type, attributes),
                          columns=["coding_id", "code_id", "document_id", "title", "type", "speaker", "page",
                                   "time_start", "start", "end", "text", "coder", "memo", "source", "created_at"])
     if speaker:
         frame = frame[frame["speaker"] == speaker]
     paths = code_paths(db)
     frame.insert(2, "code_path", frame["code_id"].map(paths))
-    attrs = pd.DataFrame(list(db.query("SELECT document_id, name, value FROM attributes")),
-                         columns=["document_id", "name", "value"])
+    attrs = pd.DataFrame(attribute_rows(db), columns=["document_id", "name", "value"])
     if not attrs.empty and not frame.empty:
         wide = attrs.pivot(index="document_id", columns="name", values="value")
         frame = frame.merge(wide, how="left", left_on="document_id", right_index=True)
@@ -78,9 +58,7 @@ def coded_segments(db, coder: str | None = None, rollup: bool = True):
     """DataFrame of (segment_id, document_id, code_id); with rollup a sub-code also counts for its parents."""
     import pandas as pd
 
-    where, params = ("WHERE g.coder = ?", [coder]) if coder else ("", [])
-    frame = pd.DataFrame(list(db.query(_CODED_SEGMENTS.format(where=where), params)),
-                         columns=["segment_id", "document_id", "code_id"])
+    frame = pd.DataFrame(coded_segment_rows(db, coder), columns=["segment_id", "document_id", "code_id"])
     if rollup and not frame.empty:
         chains = ancestor_chains(db)
         frame["code_id"] = frame["code_id"].map(lambda c: chains.get(c, [c]))
@@ -105,8 +83,7 @@ def matrix(db, cols: str = "document", count: str = "segments", coder: str | Non
     if count not in ("segments", "documents"):
         raise InvalidValueError(f"cannot count {count!r}", hint="count segments or documents")
     coded = coded_segments(db, coder, rollup)
-    docs = pd.DataFrame(list(db.query("SELECT id AS document_id, title, type FROM documents")),
-                        columns=["document_id", "title", "type"])
+    docs = pd.DataFrame(document_types(db), columns=["document_id", "title", "type"])
     coded = coded.merge(docs, on="document_id")
     if cols == "document":
         coded["col"] = coded["document_id"].astype(str) + ": " + coded["title"]
@@ -114,7 +91,7 @@ def matrix(db, cols: str = "document", count: str = "segments", coder: str | Non
         coded["col"] = coded["type"]
     elif cols.startswith("attribute:"):
         name = cols.split(":", 1)[1]
-        values = pd.DataFrame(list(db.query("SELECT document_id, value AS col FROM attributes WHERE name = ?", [name])),
+        values = pd.DataFrame([(r["document_id"], r["value"]) for r in attribute_rows(db, name)],
                               columns=["document_id", "col"])
         if values.empty:
             raise InvalidValueError(f"no document has an attribute {name!r}", hint="list attributes with `workbench summary`")

@@ -15,6 +15,8 @@ BY_LABELS = {"region": "Region", "role": "Firm type", "sector": "Sector", "firm_
 
 @dataclass
 class Quote:
+    """One quotation of a theme, with its citation and the coding it comes from."""
+
     coding_id: int
     text: str
     citation: str
@@ -35,6 +37,8 @@ class Breakdown:
 
 @dataclass
 class Theme:
+    """One top-level code (or chosen code) of a briefing: its definition, counts, breakdowns and quotations."""
+
     code_id: str
     label: str
     path: str
@@ -49,8 +53,10 @@ class Theme:
 
 @dataclass
 class Briefing:
+    """What a briefing file holds, whatever its format: title, date, filters and themes."""
+
     title: str
-    date: str
+    date: str  # YYYY-MM-DD of the project's last change, not of the clock
     filters: str
     themes: list[Theme]
     selection: str
@@ -103,10 +109,10 @@ def build_briefing(db, codes: list[str] | None = None, max_quotes: int | None = 
                    attributes: dict[str, str] | None = None, speaker: str | None = None, by=DEFAULT_BY,
                    max_quote_chars: int | None = 700, title: str | None = None, pseudonymiser=None) -> Briefing:
     """A briefing per theme (top-level codes with codings, or the given codes with their sub-codes)."""
-    from workbench.export.excerpts import excerpt_table
-    from workbench.export.refi_common import project_time
     from workbench.coding.queries import code_paths
+    from workbench.export.excerpts import excerpt_table
     from workbench.store.codes import code_rows, descendants, get_code
+    from workbench.store.maintenance import project_time
 
     if select not in SELECTIONS:
         raise ExportError(f"unknown quotation choice {select!r}", hint="choose " + ", ".join(SELECTIONS))

@@ -14,7 +14,7 @@ def render_docx(briefing: Briefing, when: str) -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
-    from workbench.export.refi_common import rezip_deterministic
+    from workbench.files.zips import rezip_deterministic
 
     document = docx.Document()
     stamp = dt.datetime.fromisoformat(when).replace(tzinfo=None)
@@ -55,3 +55,10 @@ def render_docx(briefing: Briefing, when: str) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return rezip_deterministic(buffer.getvalue(), when)
+
+
+def render(data) -> bytes:
+    """The briefing exporter for Word, dated from the project rather than the clock (see workbench.export.registry)."""
+    from workbench.store.maintenance import project_time
+
+    return render_docx(data.content, project_time(data.db))

@@ -44,3 +44,8 @@ def render_html(briefing: Briefing) -> str:
                          + "<footer>— " + _element("cite", quote.citation) + "</footer></blockquote>")
     parts += ["</body>", "</html>"]
     return "\n".join(parts) + "\n"
+
+
+def render(data) -> bytes:
+    """The briefing exporter for HTML (see workbench.export.registry)."""
+    return render_html(data.content).encode("utf-8")

@@ -32,3 +32,8 @@ def render_markdown(briefing: Briefing) -> str:
             body = _text(quote.text).replace("\n", "\n> ")
             out += [f"> {body}", ">", f"> — *{_text(quote.citation)}*", ""]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def render(data) -> bytes:
+    """The briefing exporter for Markdown (see workbench.export.registry)."""
+    return render_markdown(data.content).encode("utf-8")

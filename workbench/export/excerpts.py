@@ -85,7 +85,8 @@ def to_xlsx(db, frame) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    from workbench.export.refi_common import project_time, rezip_deterministic
+    from workbench.files.zips import rezip_deterministic
+    from workbench.store.maintenance import project_time
 
     tops = _top_codes(db)
     frame = frame.copy()
@@ -142,3 +143,13 @@ def _cell(value):
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     return value.item() if hasattr(value, "item") else value
+
+
+def render_csv(data) -> bytes:
+    """The excerpts exporter for CSV (see workbench.export.registry)."""
+    return to_csv(data.content)
+
+
+def render_xlsx(data) -> bytes:
+    """The excerpts exporter for XLSX (see workbench.export.registry)."""
+    return to_xlsx(data.db, data.content)

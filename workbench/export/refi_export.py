@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from workbench.export.refi_common import (
-    CODEBOOK_NS,
-    PROJECT_NS,
-    deterministic_zip,
-    guid,
-    project_namespace,
-)
+from workbench.export.refi_common import CODEBOOK_NS, PROJECT_NS, guid, project_namespace
+from workbench.files.zips import deterministic_zip
+from workbench.store.attributes import attribute_rows
+from workbench.store.codes import code_rows
+from workbench.store.codings import coder_names, coding_memos, coding_rows, list_memos
+from workbench.store.documents import document_texts
 
 DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
 FULL_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -56,9 +55,9 @@ class _Builder:
         return self.users[name]
 
     def collect_notes(self) -> None:
-        for coder in self.db.query("SELECT name FROM coders ORDER BY name"):
-            self.user(coder["name"])
-        for memo in self.db.query("SELECT * FROM memos ORDER BY id"):
+        for coder in coder_names(self.db):
+            self.user(coder)
+        for memo in list_memos(self.db):
             note = self._note(f"memo:{memo['id']}", memo["text"], memo["author"], memo["created"])
             if memo["coding_id"] is not None:
                 note["name"] = f"Memo on coding {memo['coding_id']}"
@@ -71,8 +70,7 @@ class _Builder:
                 self.document_notes[memo["document_id"]].append(note["guid"])
             else:
                 note["name"] = "Project memo"
-        for coding in self.db.query("SELECT id, coder, created_at, memo FROM codings WHERE memo IS NOT NULL "
-                                    "AND trim(memo) != '' ORDER BY id"):
+        for coding in coding_memos(self.db):
             note = self._note(f"coding-memo:{coding['id']}", coding["memo"], coding["coder"], coding["created_at"])
             note["name"] = f"Coding memo {coding['id']}"
             self.coding_notes[coding["id"]].append(note["guid"])
@@ -85,8 +83,6 @@ class _Builder:
 
 def _code_tree(db) -> list[dict]:
     """Codes in tree order, each with its children list."""
-    from workbench.store.codes import code_rows
-
     rows = code_rows(db)
     by_id = {r["id"]: {**r, "children": []} for r in rows}
     roots = []
@@ -113,7 +109,7 @@ def _code_element(parent, node: dict, builder: _Builder | None, ns_guid) -> None
 def _variables(db) -> dict[str, str]:
     """Attribute name -> REFI typeOfVariable, from the stored value types."""
     kinds: dict[str, set] = defaultdict(set)
-    for row in db.query("SELECT name, value, value_type, value_number FROM attributes ORDER BY name"):
+    for row in attribute_rows(db):
         if row["value_type"] == "number":
             kinds[row["name"]].add("Integer" if float(row["value_number"]).is_integer() and "." not in row["value"]
                                    else "Float")
@@ -147,13 +143,12 @@ def build_project_xml(db, project_name: str) -> tuple[bytes, list[tuple[str, byt
 
     b = _Builder(db, project_name)
     b.collect_notes()
-    documents = list(db.query("SELECT id, title, type, text, ingested_at FROM documents ORDER BY id"))
+    documents = document_texts(db)
     codings = defaultdict(list)
-    for row in db.query('SELECT id, document_id, start, "end", code_id, coder, created_at, snippet FROM codings '
-                        'ORDER BY document_id, start, "end", code_id, coder, id'):
+    for row in coding_rows(db):
         codings[row["document_id"]].append(row)
     attributes = defaultdict(list)
-    for row in db.query("SELECT document_id, name, value FROM attributes ORDER BY document_id, name"):
+    for row in attribute_rows(db):
         attributes[row["document_id"]].append(row)
     variables = _variables(db)
     if documents:
@@ -249,3 +244,13 @@ def export_qdc(db, project_name: str) -> bytes:
     for node in tree:
         _code_element(codes, node, None, lambda kind, oid: guid(ns, kind, oid))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def render_qdpx(data) -> bytes:
+    """The project exporter for REFI-QDA .qdpx (see workbench.export.registry)."""
+    return export_qdpx(data.db, data.project_name)
+
+
+def render_qdc(data) -> bytes:
+    """The project exporter for a REFI-QDA .qdc codebook (see workbench.export.registry)."""
+    return export_qdc(data.db, data.project_name)

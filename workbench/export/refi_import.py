@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections import defaultdict
 from pathlib import Path
@@ -11,13 +10,11 @@ from workbench.errors import RefiError, WorkbenchError
 from workbench.export.refi_common import slug
 from workbench.export.refi_export import DATETIME_RE, TYPE_VARIABLE
 from workbench.export.refi_read import RefiCode, RefiProject, read_qdc, read_qdpx
+from workbench.store.codes import add_codebook, child_codes_by_label, code_ids, insert_code, next_position
+from workbench.store.codings import add_coder, code_spans, coding_count, import_memo, set_created_at
 
 MAX_UNMAPPED_LISTED = 200
 UNKNOWN_CODER = "imported"
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def read_refi(path: str | Path, kind: str) -> tuple[RefiProject, bytes]:
@@ -47,25 +44,21 @@ class _Importer:
         self.refi = refi
         self.source_path = source_path
         self.code_ids: dict[str, str] = {}
-        self.taken = {r["id"] for r in db.query("SELECT id FROM codes")}
+        self.taken = code_ids(db)
         self.report = {"codes_added": 0, "codes_reused": 0, "documents_added": 0, "documents_reused": 0,
                        "codings": 0, "codings_adapted": 0, "unmapped": [], "memos": 0,
                        "warnings": list(refi.warnings)}
 
     def codebook(self, name: str) -> str:
         book = slug(name, "refi")
-        if not list(self.db.query("SELECT 1 FROM codebooks WHERE name = ?", [book])):
-            self.db["codebooks"].insert({"name": book, "version": "1", "title": name,
-                                         "source_path": self.source_path, "loaded_at": _now()})
+        add_codebook(self.db, book, name, self.source_path)
         return book
 
     def codes(self, codes: list[RefiCode], book: str, parent: str | None = None) -> None:
-        from workbench.codebook.codebook_file import COLOR_RE
+        from workbench.store.code_records import COLOR_RE, Code
 
-        existing = {r["label"]: r["id"] for r in self.db.query(
-            "SELECT id, label FROM codes WHERE parent_id IS ?", [parent])}
-        position = next(self.db.query("SELECT coalesce(max(position) + 1, 0) AS p FROM codes WHERE parent_id IS ?",
-                                      [parent]))["p"]
+        existing = child_codes_by_label(self.db, parent)
+        position = next_position(self.db, parent)
         for code in codes:
             if code.name in existing:
                 code_id = existing[code.name]
@@ -79,10 +72,7 @@ class _Importer:
                 color = code.color if code.color and COLOR_RE.match(code.color) else None
                 if code.color and not color:
                     self.report["warnings"].append(f"code {code.name!r}: colour {code.color!r} is not #RRGGBB; dropped")
-                self.db["codes"].insert({
-                    "id": code_id, "parent_id": parent, "codebook": book, "position": position, "label": code.name,
-                    "description": code.description, "include": "[]", "exclude": "[]", "examples": "[]",
-                    "color": color, "patterns": "{}", "updated_at": _now()})
+                insert_code(self.db, Code(code_id, code.name, code.description, color=color), parent, book, position)
                 position += 1
                 self.report["codes_added"] += 1
             self.code_ids[code.guid] = code_id
@@ -91,8 +81,6 @@ class _Importer:
             self.codes(code.children, book, code_id)
 
     def coder(self, user_guid: str | None) -> str:
-        from workbench.store.codings import add_coder
-
         name = self.refi.users.get(user_guid) if user_guid else None
         return add_coder(self.db, name or UNKNOWN_CODER)
 
@@ -101,12 +89,8 @@ class _Importer:
         if note is None:
             return
         author = self.refi.users.get(note["user"]) if note["user"] else None
-        if list(self.db.query("SELECT 1 FROM memos WHERE document_id IS ? AND code_id IS ? AND text = ?",
-                              [document_id, code_id, note["text"]])):
-            return  # the same memo was imported (or written) before
-        self.db["memos"].insert({"document_id": document_id, "code_id": code_id, "text": note["text"],
-                                 "author": author, "created": note["created"], "source": "import"})
-        self.report["memos"] += 1
+        if import_memo(self.db, note["text"], author, note["created"], document_id, code_id):
+            self.report["memos"] += 1  # not when the same memo was imported (or written) before
 
     def sources(self) -> None:
         for source in self.refi.sources:
@@ -125,6 +109,7 @@ class _Importer:
         from workbench.store.documents import (
             DOCUMENT_TYPES,
             find_by_source,
+            find_by_text,
             insert_document,
             sha256,
         )
@@ -143,9 +128,8 @@ class _Importer:
             self.report["warnings"].append(f"source {source.name!r} skipped: no text")
             return None, raw, ""
         part = f"refi:{source.guid}"
-        existing = find_by_source(self.db, sha256(built.text), part) or next(iter(self.db.query(
-            "SELECT id FROM documents WHERE text_sha256 = ? ORDER BY title = ? DESC, id LIMIT 1",
-            [sha256(built.text), source.name])), None)
+        existing = find_by_source(self.db, sha256(built.text), part) or find_by_text(
+            self.db, sha256(built.text), source.name)
         if existing:  # imported before, or the same text already in the project (a round trip through another tool)
             self.report["documents_reused"] += 1
             return existing["id"], raw, built.text
@@ -159,7 +143,6 @@ class _Importer:
 
     def codings(self, source, doc_id, raw: str, stored: str) -> None:
         from workbench.export.refi_offsets import alignment, map_selection
-        from workbench.store.codings import code_spans
 
         if doc_id is None:
             return
@@ -183,7 +166,7 @@ class _Importer:
             ids = code_spans(self.db, [item for item, _ in items], coder)
             for coding_id, (_, created) in zip(ids, items):
                 if created and DATETIME_RE.match(created):
-                    self.db.execute("UPDATE codings SET created_at = ? WHERE id = ?", [created, coding_id])
+                    set_created_at(self.db, coding_id, created)
             self.report["codings"] += len(set(ids))
 
     def _unmapped(self, source, coding, why: str) -> None:
@@ -201,7 +184,7 @@ def import_refi(db, path: str | Path, kind: str = "qdpx", codebook_name: str | N
         raise RefiError(f"unknown REFI-QDA kind {kind!r}", hint="qdpx (project) or qdc (codebook)")
     refi, _ = read_refi(path, kind)
     importer = _Importer(db, refi, str(Path(path).resolve()))
-    before = next(db.query("SELECT count(*) AS n FROM codings"))["n"]
+    before = coding_count(db)
     with writing(db):
         if refi.codes:
             importer.codes(refi.codes, importer.codebook(codebook_name or refi.name))
@@ -213,6 +196,6 @@ def import_refi(db, path: str | Path, kind: str = "qdpx", codebook_name: str | N
     unmapped = sum(u.get("codings", 1) for u in report["unmapped"])
     report.update(file=str(path), kind=kind, project=refi.name, unmapped_count=unmapped,
                   sources=len(refi.sources),
-                  codings_new=next(db.query("SELECT count(*) AS n FROM codings"))["n"] - before)
+                  codings_new=coding_count(db) - before)
     report["warnings"] = list(dict.fromkeys(report["warnings"]))
     return json.loads(json.dumps(report))

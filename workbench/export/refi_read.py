@@ -12,6 +12,8 @@ from workbench.files.safe_xml import split_tag
 
 @dataclass
 class RefiCode:
+    """A code of the file's codebook, with its sub-codes and the notes on it."""
+
     guid: str
     name: str
     description: str = ""
@@ -22,6 +24,8 @@ class RefiCode:
 
 @dataclass
 class RefiCoding:
+    """One coding of a text selection: offsets into the source's text as the file gives them."""
+
     start: int
     end: int
     code: str
@@ -33,6 +37,8 @@ class RefiCoding:
 
 @dataclass
 class RefiSource:
+    """A source with its text (None when unreadable), codings, notes and variable values."""
+
     guid: str
     name: str
     text: str | None
@@ -45,6 +51,8 @@ class RefiSource:
 
 @dataclass
 class RefiProject:
+    """Everything read from a .qdpx or .qdc, before it touches a project."""
+
     name: str
     users: dict[str, str] = field(default_factory=dict)
     codes: list[RefiCode] = field(default_factory=list)

@@ -24,6 +24,7 @@ from workbench.ingest._base import ReadOptions, ReadResult
 from workbench.ingest.manifest import Manifest, ManifestEntry
 from workbench.ingest.readers import format_of, is_supported, reader_for
 from workbench.ingest.segment import build_document
+from workbench.store.database import database_file
 from workbench.store.documents import find_by_source, insert_document, sha256
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -114,35 +115,33 @@ def ingest_paths(
         head = list(islice(queued, PARALLEL_FROM))
         workers = (os.cpu_count() or 1) if len(head) == PARALLEL_FROM else 1
         queued = chain(head, queued)
+
+    def finish(task, prepared=None, error=None) -> None:
+        """Store one task's result (read here when no worker prepared it) and hand its outcomes on."""
+        if isinstance(task, IngestOutcome):
+            emit(task)
+            return
+        source, entry = task
+        if progress:
+            progress(str(source.path))
+        if error is not None:
+            outcomes = [failed_outcome(source.path, _worker_error(source.path, error))]
+        elif prepared is None:
+            outcomes = ingest_file(db, source.path, doc_type, entry, options, max_bytes, pseudonymiser)
+        else:
+            outcomes = store_prepared(db, prepared, doc_type, entry) if isinstance(prepared, PreparedFile) else prepared
+        for outcome in outcomes:
+            emit(outcome)
+
     if workers > 1 and pseudonymiser is None:
         from workbench.ingest.parallel import map_in_workers
-
-        def finish(task, prepared, error) -> None:
-            if isinstance(task, IngestOutcome):
-                emit(task)
-                return
-            source, entry = task
-            if progress:
-                progress(str(source.path))
-            if error is not None:
-                prepared = [failed_outcome(source.path, _worker_error(source.path, error))]
-            outcomes = store_prepared(db, prepared, doc_type, entry) if isinstance(prepared, PreparedFile) else prepared
-            for outcome in outcomes:
-                emit(outcome)
 
         work = ((task, None) if isinstance(task, IngestOutcome) else
                 (task, (task[0].path, doc_type, task[1], options, max_bytes)) for task in queued)
         map_in_workers(work, prepare_file, finish, workers)
-        return outcomes
-    for task in queued:
-        if isinstance(task, IngestOutcome):
-            emit(task)
-            continue
-        item, entry = task
-        if progress:
-            progress(str(item.path))
-        for outcome in ingest_file(db, item.path, doc_type, entry, options, max_bytes, pseudonymiser):
-            emit(outcome)
+    else:
+        for task in queued:
+            finish(task)
     return outcomes
 
 
@@ -164,11 +163,8 @@ def printable_name(name: str) -> str:
 
 def _project_files(db) -> set[Path]:
     """The project file and its WAL companions, never ingested as sources."""
-    files = set()
-    for _, schema, filename in db.execute("PRAGMA database_list").fetchall():
-        if schema == "main" and filename:
-            files |= {Path(filename + suffix).resolve() for suffix in ("", "-wal", "-shm", "-journal")}
-    return files
+    filename = database_file(db)
+    return {Path(filename + suffix).resolve() for suffix in ("", "-wal", "-shm", "-journal")} if filename else set()
 
 
 def ingest_file(db, path: Path, doc_type: str | None = None, entry: ManifestEntry | None = None,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
+
+from workbench.store.pseudonyms import add_pseudonyms
 
 
 def pseudonymise_read(pseudonymiser, result, title: str, attributes: dict, speakers: list[str]):
@@ -40,8 +41,4 @@ def _swap_value(swap, value, where):
 
 def store_pseudonyms(db, pseudonymiser) -> None:
     """Keep each learnt name's hash with its pseudonym, so later ingests give the same name the same pseudonym."""
-    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    rows = [{**row, "created_at": now} for row in pseudonymiser.hashed_rows()]
-    if rows:
-        with db.atomic():
-            db["pseudonyms"].insert_all(rows, pk="name_sha256", ignore=True)
+    add_pseudonyms(db, pseudonymiser.hashed_rows())

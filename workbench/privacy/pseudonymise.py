@@ -361,7 +361,7 @@ def write_report(rows: list[dict], path: str | Path) -> None:
     import io
     import json
 
-    from workbench.export.refi_common import write_file
+    from workbench.files.atomic import write_file
 
     path = Path(path)
     if path.suffix.lower() == ".json":

@@ -64,6 +64,13 @@ def attributes_of(db, document_id: int) -> dict[str, Any]:
     return out
 
 
+def attribute_rows(db, name: str | None = None) -> list[dict]:
+    """[{document_id, name, value, value_type, value_number}] of every attribute (or of one name), by document."""
+    where, params = ("WHERE name = ?", [name]) if name is not None else ("", [])
+    return list(db.query(f"SELECT document_id, name, value, value_type, value_number FROM attributes {where} "
+                         "ORDER BY document_id, name", params))
+
+
 def _python_value(row: dict) -> Any:
     if row["value_type"] == "number":
         number = row["value_number"]
@@ -79,3 +86,25 @@ def attribute_conditions(attributes: dict[str, str] | None, document: str = "d.i
                           "AND a.name = ? AND a.value = ?)")
         params += [name, value]
     return conditions, params
+
+
+def delete_attribute(db, document_id: int, name: str) -> bool:
+    """Remove one attribute of a document; False when it had none of that name."""
+    with db.atomic():
+        return db.execute("DELETE FROM attributes WHERE document_id = ? AND name = ?", [document_id, name]).rowcount > 0
+
+
+def attribute_exists(db, name: str) -> bool:
+    """True when some document has an attribute of this name."""
+    return bool(list(db.query("SELECT 1 FROM attributes WHERE name = ? LIMIT 1", [name])))
+
+
+def attribute_names(db) -> list[str]:
+    """The distinct attribute names, sorted."""
+    return [r["name"] for r in db.query("SELECT DISTINCT name FROM attributes ORDER BY name")]
+
+
+def first_date_attribute(db) -> str | None:
+    """The first (by name) attribute holding a date, or None."""
+    first = list(db.query("SELECT name FROM attributes WHERE value_type = 'date' GROUP BY name ORDER BY name LIMIT 1"))
+    return first[0]["name"] if first else None

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from workbench.codebook.codebook_file import COLOR_RE, ID_RE, Code, Codebook
 from workbench.errors import CodebookError, NotFoundError
+from workbench.store.code_records import COLOR_RE, ID_RE, Code, Codebook
 from workbench.store.database import writing
+from workbench.store.sql import one_row
 
 
 def _now() -> str:
@@ -90,10 +91,35 @@ def ancestor_chains(db) -> dict[str, list[str]]:
 
 
 def get_code(db, code_id: str) -> dict:
-    rows = list(db.query("SELECT * FROM codes WHERE id = ?", [code_id]))
-    if not rows:
-        raise NotFoundError(f"no code {code_id!r}", hint="list the codes with `workbench codebook show`")
-    return rows[0]
+    """The row of one code (JSON columns as stored); NotFoundError when there is none."""
+    return one_row(db, "SELECT * FROM codes WHERE id = ?", [code_id],
+                   NotFoundError(f"no code {code_id!r}", hint="list the codes with `workbench codebook show`"))
+
+
+def next_position(db, parent: str | None) -> int:
+    """The position after the last child of a parent code (None: the top level)."""
+    return next(db.query("SELECT coalesce(max(position) + 1, 0) AS p FROM codes WHERE parent_id IS ?",
+                         [parent]))["p"]
+
+
+def child_codes_by_label(db, parent: str | None) -> dict[str, str]:
+    """{label: code id} of the children of a parent code (None: the top level)."""
+    return {r["label"]: r["id"] for r in db.query("SELECT id, label FROM codes WHERE parent_id IS ?", [parent])}
+
+
+def add_codebook(db, name: str, title: str | None = None, source_path: str | None = None) -> bool:
+    """Register an empty codebook (version 1) unless one of this name exists (call inside a transaction);
+    True when added."""
+    if list(db.query("SELECT 1 FROM codebooks WHERE name = ?", [name])):
+        return False
+    db["codebooks"].insert({"name": name, "version": "1", "title": title, "source_path": source_path,
+                            "loaded_at": _now()})
+    return True
+
+
+def insert_code(db, code: Code, parent: str | None, codebook: str, position: int) -> None:
+    """Write one new code (without its children) at a position under a parent (call inside a transaction)."""
+    db["codes"].insert(_row(code, parent, codebook, position))
 
 
 def descendants(db, code_id: str) -> list[str]:
@@ -145,13 +171,12 @@ def add_code(db, code_id: str, label: str, parent: str | None = None, codebook: 
         books = [r["name"] for r in db.query("SELECT name FROM codebooks ORDER BY loaded_at")]
         if not books:
             with writing(db):
-                db["codebooks"].insert({"name": "project", "version": "1", "loaded_at": _now()})
+                add_codebook(db, "project")
             books = ["project"]
         codebook = books[0]
-    position = next(db.query("SELECT coalesce(max(position) + 1, 0) AS p FROM codes WHERE parent_id IS ?",
-                             [parent]))["p"]
+    position = next_position(db, parent)
     with writing(db):
-        db["codes"].insert(_row(Code(code_id, label, description, color=color), parent, codebook, position))
+        insert_code(db, Code(code_id, label, description, color=color), parent, codebook, position)
 
 
 def update_code(db, code_id: str, **fields) -> None:
@@ -181,8 +206,7 @@ def move_code(db, code_id: str, new_parent: str | None) -> None:
                                 "or one of its sub-codes", hint="choose a parent outside this branch")
         if parent["codebook"] != code["codebook"]:
             raise CodebookError(f"{new_parent!r} belongs to another codebook", hint="move codes within one codebook")
-    position = next(db.query("SELECT coalesce(max(position) + 1, 0) AS p FROM codes WHERE parent_id IS ?",
-                             [new_parent]))["p"]
+    position = next_position(db, new_parent)
     with writing(db):
         db["codes"].update(code_id, {"parent_id": new_parent, "position": position, "updated_at": _now()})
 
@@ -231,3 +255,31 @@ def delete_code(db, code_id: str, codings: str = "refuse") -> int:
         db.execute("UPDATE codes SET parent_id = ? WHERE parent_id = ?", [code["parent_id"], code_id])
         db.execute("DELETE FROM codes WHERE id = ?", [code_id])
     return count
+
+
+def code_ids(db) -> set[str]:
+    """The ids of every code in the project."""
+    return {r[0] for r in db.execute("SELECT id FROM codes")}
+
+
+def code_exists(db, code_id: str) -> bool:
+    """True when the project has a code with this id."""
+    return bool(list(db.query("SELECT 1 FROM codes WHERE id = ?", [code_id])))
+
+
+def code_labels(db) -> dict[str, str]:
+    """{code id: label} of every code."""
+    return {r["id"]: r["label"] for r in db.query("SELECT id, label FROM codes")}
+
+
+def scope_codes(db, code_ids: list[str] | None) -> list[dict]:
+    """Code rows in scope (all, or the listed ids in tree order); unknown ids are an error."""
+    rows = code_rows(db)
+    if code_ids is None:
+        return rows
+    known = {r["id"] for r in rows}
+    missing = [c for c in code_ids if c not in known]
+    if missing:
+        raise NotFoundError(f"no code {missing[0]!r}", hint="list the codes with `workbench codebook show`")
+    wanted = set(code_ids)
+    return [r for r in rows if r["id"] in wanted]

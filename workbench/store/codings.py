@@ -7,6 +7,7 @@ import datetime as dt
 from workbench.errors import CodingError, NotFoundError
 from workbench.store.database import writing
 from workbench.store.documents import resolve_document
+from workbench.store.sql import Where, one_row
 
 
 def _now() -> str:
@@ -24,6 +25,7 @@ def add_coder(db, name: str) -> str:
 
 
 def list_coders(db) -> list[dict]:
+    """Every coder with the number of codings they made."""
     return list(db.query(
         """SELECT c.name, c.created_at, (SELECT count(*) FROM codings g WHERE g.coder = c.name) AS codings
            FROM coders c ORDER BY c.name"""))
@@ -32,8 +34,13 @@ def list_coders(db) -> list[dict]:
 def check_coder(db, coder: str) -> None:
     """CodingError unless the coder is registered."""
     if not list(db.query("SELECT 1 FROM coders WHERE name = ?", [coder])):
-        known = ", ".join(r["name"] for r in db.query("SELECT name FROM coders ORDER BY name")) or "none yet"
+        known = ", ".join(coder_names(db)) or "none yet"
         raise CodingError(f"unknown coder {coder!r}", hint=f"add it with `workbench coders add {coder}` (coders: {known})")
+
+
+def coder_names(db) -> list[str]:
+    """The registered coders' names, sorted."""
+    return [r["name"] for r in db.query("SELECT name FROM coders ORDER BY name")]
 
 
 def _check_code(db, code_id: str) -> None:
@@ -90,10 +97,9 @@ def code_spans(db, items, coder: str) -> list[int]:
 
 
 def segment_span(db, segment_id: int) -> dict:
-    rows = list(db.query('SELECT id, document_id, start, "end" FROM segments WHERE id = ?', [segment_id]))
-    if not rows:
-        raise NotFoundError(f"no segment {segment_id}", hint="list segments with `workbench segments DOC`")
-    return rows[0]
+    """The id, document and offsets of one segment, for coding it whole."""
+    return one_row(db, 'SELECT id, document_id, start, "end" FROM segments WHERE id = ?', [segment_id],
+                   NotFoundError(f"no segment {segment_id}", hint="list segments with `workbench segments DOC`"))
 
 
 def uncode(db, coding_id: int) -> dict:
@@ -126,25 +132,14 @@ def find_codings(db, document=None, start: int | None = None, end: int | None = 
 def list_codings(db, code_ids: list[str] | None = None, coder: str | None = None,
                  document_id: int | None = None, source: str | None = None) -> list[dict]:
     """Codings with their document title and code label, in document order."""
-    where, params = [], []
-    if code_ids is not None:
-        where.append(f"g.code_id IN ({','.join('?' * len(code_ids))})")
-        params += code_ids
-    if coder:
-        where.append("g.coder = ?")
-        params.append(coder)
-    if document_id is not None:
-        where.append("g.document_id = ?")
-        params.append(document_id)
-    if source:
-        where.append("g.source = ?")
-        params.append(source)
+    where = Where().among("g.code_id", code_ids).equal("g.coder", coder)
+    where.equal("g.document_id", document_id).equal("g.source", source)
     sql = f"""SELECT g.id, g.document_id, d.title, g.start, g."end", g.code_id, c.label AS code_label, g.coder,
                      g.created_at, g.memo, g.source, g.snippet
               FROM codings g JOIN documents d ON d.id = g.document_id JOIN codes c ON c.id = g.code_id
-              {'WHERE ' + ' AND '.join(where) if where else ''}
+              {where.clause()}
               ORDER BY g.document_id, g.start, g."end", g.code_id"""
-    return list(db.query(sql, params))
+    return list(db.query(sql, where.params))
 
 
 def add_memo(db, text: str, document=None, code_id: str | None = None, coding_id: int | None = None,
@@ -171,6 +166,7 @@ def add_memo(db, text: str, document=None, code_id: str | None = None, coding_id
 
 
 def list_memos(db, document_id: int | None = None, code_id: str | None = None) -> list[dict]:
+    """Memos (of a document and/or a code, or all), oldest first."""
     where, params = [], []
     if document_id is not None:
         where.append("document_id = ?")
@@ -180,3 +176,94 @@ def list_memos(db, document_id: int | None = None, code_id: str | None = None) -
         params.append(code_id)
     sql = "SELECT * FROM memos" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
     return list(db.query(sql, params))
+
+
+def coder_exists(db, coder: str) -> bool:
+    """True when a coder of this name is registered."""
+    return bool(list(db.query("SELECT 1 FROM coders WHERE name = ?", [coder])))
+
+
+def coder_spans(db, coder: str, document_ids: set[int]) -> list[tuple[int, int, int, str]]:
+    """(document id, start, end, code id) of a coder's codings in these documents."""
+    rows = db.query(f'SELECT document_id, start, "end", code_id FROM codings WHERE coder = ? '
+                    f"AND document_id IN ({','.join('?' * len(document_ids))})", [coder, *document_ids])
+    return [(r["document_id"], r["start"], r["end"], r["code_id"]) for r in rows]
+
+
+def import_memo(db, text: str, author: str | None, created: str | None, document_id: int | None = None,
+                code_id: str | None = None) -> bool:
+    """Add an imported memo unless that document or code already has one with this text (call inside a
+    transaction); True when added."""
+    if list(db.query("SELECT 1 FROM memos WHERE document_id IS ? AND code_id IS ? AND text = ?",
+                     [document_id, code_id, text])):
+        return False
+    db["memos"].insert({"document_id": document_id, "code_id": code_id, "text": text,
+                        "author": author, "created": created, "source": "import"})
+    return True
+
+
+def coding_memos(db) -> list[dict]:
+    """Codings that carry a memo (not blank): id, coder, created_at and memo, by id."""
+    return list(db.query("SELECT id, coder, created_at, memo FROM codings WHERE memo IS NOT NULL "
+                         "AND trim(memo) != '' ORDER BY id"))
+
+
+def set_created_at(db, coding_id: int, created: str) -> None:
+    """Give a coding the time it was made elsewhere (imports; call inside a transaction)."""
+    db.execute("UPDATE codings SET created_at = ? WHERE id = ?", [created, coding_id])
+
+
+def coding_count(db, coder: str | None = None) -> int:
+    """How many codings the project holds, or one coder made."""
+    where = Where().equal("coder", coder)
+    return next(db.query(f"SELECT count(*) AS n FROM codings {where.clause()}", where.params))["n"]
+
+
+def coding_rows(db, document_id: int | None = None, coders: list[str] | None = None,
+                code_ids: list[str] | None = None) -> list[dict]:
+    """Plain codings (id, document, offsets, code, coder, created_at, snippet), by document, place, code, coder."""
+    where = Where().equal("document_id", document_id).among("coder", coders).among("code_id", code_ids)
+    return list(db.query(f"""SELECT id, document_id, start, "end", code_id, coder, created_at, snippet FROM codings
+                             {where.clause()} ORDER BY document_id, start, "end", code_id, coder, id""", where.params))
+
+
+def codes_used_by(db, coders: list[str]) -> set[str]:
+    """The ids of the codes these coders applied."""
+    where = Where().among("coder", coders)
+    return {r["code_id"] for r in db.query(f"SELECT DISTINCT code_id FROM codings {where.clause()}", where.params)}
+
+
+def documents_coded_by(db, coders: list[str]) -> list[int]:
+    """Ids of the documents these coders coded, in id order."""
+    where = Where().among("coder", coders)
+    return [r["document_id"] for r in db.query(
+        f"SELECT DISTINCT document_id FROM codings {where.clause()} ORDER BY document_id", where.params)]
+
+
+_CODED_SEGMENTS = """
+    SELECT DISTINCT s.id AS segment_id, s.document_id, g.code_id
+    FROM codings g JOIN segments s
+      ON s.document_id = g.document_id AND g.start < s."end" AND s.start < g."end"
+    {where}"""
+
+
+def coded_segment_rows(db, coder: str | None = None) -> list[dict]:
+    """(segment_id, document_id, code_id) of each segment a coding overlaps (of one coder when given)."""
+    where = Where().equal("g.coder", coder)
+    return list(db.query(_CODED_SEGMENTS.format(where=where.clause()), where.params))
+
+
+def excerpt_rows(db, code_ids: list[str] | None = None, coder: str | None = None, doc_type: str | None = None,
+                 attributes: dict[str, str] | None = None) -> list[dict]:
+    """Codings with their document and the segment where each starts (speaker, page, time), in document order."""
+    where = Where().among("g.code_id", code_ids).equal("g.coder", coder).documents(doc_type, attributes)
+    sql = f"""
+        SELECT g.id AS coding_id, g.code_id, d.id AS document_id, d.title, d.type,
+               s.speaker, s.page, s.time_start, g.start, g."end", g.snippet AS text, g.coder, g.memo, g.source,
+               g.created_at
+        FROM codings g JOIN documents d ON d.id = g.document_id
+        LEFT JOIN segments s ON s.id = (SELECT id FROM segments WHERE document_id = g.document_id
+                                        AND start <= g.start AND g.start < "end" ORDER BY ordinal LIMIT 1)
+        {where.clause()}
+        ORDER BY d.id, g.start, g.code_id"""
+    return list(db.query(sql, where.params))

@@ -11,6 +11,7 @@ from workbench.errors import ProjectError
 
 DEFAULT_DB = "workbench.db"
 BUSY_TIMEOUT_MS = 30_000
+ID_CHUNK = 900  # ids per IN (...) list, under SQLite's variable limit
 
 
 def resolve_db_path(path: str | os.PathLike | None = None) -> Path:
@@ -41,6 +42,21 @@ def open_database(path: str | os.PathLike | None = None, create: bool = True):
     except sqlite3.DatabaseError as exc:
         raise ProjectError(f"{db_path}: cannot open as a workbench project ({exc})") from exc
     return db
+
+
+def id_chunks(ids: list, size: int = ID_CHUNK):
+    """(chunk, "?,?,...") pairs over a list of ids, each short enough for one IN (...) list."""
+    for start in range(0, len(ids), size):
+        chunk = ids[start:start + size]
+        yield chunk, ",".join("?" * len(chunk))
+
+
+def database_file(db) -> str:
+    """The path of the project's main database file ('' for an in-memory one)."""
+    for _, schema, filename in db.execute("PRAGMA database_list").fetchall():
+        if schema == "main":
+            return filename or ""
+    return ""
 
 
 @contextmanager
@@ -88,3 +104,11 @@ def storage_error(exc: sqlite3.Error) -> ProjectError | None:
         if marker in text:
             return ProjectError(message, hint=hint)
     return None
+
+
+class ProjectPart:
+    """What every domain accessor of a project holds: the open database and the project file's path."""
+
+    def __init__(self, db, path: Path | None = None):
+        self.db = db
+        self.path = path

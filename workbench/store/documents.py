@@ -15,6 +15,7 @@ DOCUMENT_TYPES = ("interview", "focus_group", "notes", "document", "survey")
 
 
 def sha256(data: bytes | str) -> str:
+    """The hex SHA-256 of bytes, or of text as UTF-8."""
     if isinstance(data, str):
         data = data.encode("utf-8")
     return hashlib.sha256(data).hexdigest()
@@ -25,6 +26,13 @@ def find_by_source(db, source_sha256: str, part: str = "") -> dict | None:
     rows = list(db.query(
         "SELECT id, title FROM documents WHERE source_sha256 = ? AND source_part = ?",
         [source_sha256, part]))
+    return rows[0] if rows else None
+
+
+def find_by_text(db, text_sha256: str, title: str) -> dict | None:
+    """A document whose stored text has this hash (one with this title first, else the oldest), if any."""
+    rows = list(db.query("SELECT id FROM documents WHERE text_sha256 = ? ORDER BY title = ? DESC, id LIMIT 1",
+                         [text_sha256, title]))
     return rows[0] if rows else None
 
 
@@ -94,7 +102,30 @@ def list_documents(db, doc_type: str | None = None) -> list[dict[str, Any]]:
     return out
 
 
+def document_header(db, document_id: int, with_text: bool = False) -> dict:
+    """id, title and char_count of a document (and its text when asked)."""
+    return next(db.query(f"SELECT id, title, char_count{', text' if with_text else ''} FROM documents WHERE id = ?",
+                         [document_id]))
+
+
+def document_types(db) -> list[dict]:
+    """[{document_id, title, type}] of every document."""
+    return list(db.query("SELECT id AS document_id, title, type FROM documents"))
+
+
+def document_texts(db) -> list[dict]:
+    """[{id, title, type, text, ingested_at}] of every document, by id."""
+    return list(db.query("SELECT id, title, type, text, ingested_at FROM documents ORDER BY id"))
+
+
+def segment_texts(db, document_id: int) -> list[dict]:
+    """[{id, start, end, text}] of a document's segments, by position."""
+    return list(db.query('SELECT id, start, "end", text FROM segments WHERE document_id = ? ORDER BY start, ordinal',
+                         [document_id]))
+
+
 def document_segments(db, document_id: int) -> list[dict]:
+    """Every segment of a document (offsets, kind, speaker, time, page, text), in order."""
     return list(db.query(
         'SELECT id, ordinal, start, "end", kind, speaker, time_start, time_end, page, text '
         "FROM segments WHERE document_id = ? ORDER BY ordinal", [document_id]))
@@ -132,6 +163,21 @@ def rename_speaker(db, document_id: int, old: str, new: str) -> int:
 
 
 def set_document_type(db, document_id: int, doc_type: str) -> None:
+    """Set a document's type by hand (it is no longer inferred)."""
     if doc_type not in DOCUMENT_TYPES:
         raise InvalidValueError(f"unknown document type {doc_type!r}", hint="types: " + ", ".join(DOCUMENT_TYPES))
     db["documents"].update(document_id, {"type": doc_type, "type_inferred": 0})
+
+
+def source_paths(db) -> list[dict]:
+    """[{id, source_path}] of the documents ingested from a file."""
+    return list(db.query("SELECT id, source_path FROM documents WHERE source_path IS NOT NULL"))
+
+
+def apply_manifest_entries(db, updates: list[tuple[int, dict, dict]]) -> None:
+    """Set (document id, {title, type...}, attributes) for several documents in one transaction."""
+    with db.atomic():
+        for document_id, fields, attributes in updates:
+            if fields:
+                db["documents"].update(document_id, fields)
+            set_attributes(db, document_id, attributes)

@@ -4,21 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from workbench.store.database import writing
-
-CHUNK = 900  # ids per IN (...) list, under SQLite's variable limit
-
-
-def _chunks(ids: list[int]):
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        yield chunk, ",".join("?" * len(chunk))
+from workbench.store.database import id_chunks, writing
 
 
 def segment_texts(db, ids: Iterable[int]) -> dict[int, str]:
     """{segment id: text} for the ids that exist."""
     texts: dict[int, str] = {}
-    for chunk, marks in _chunks(list(dict.fromkeys(ids))):
+    for chunk, marks in id_chunks(list(dict.fromkeys(ids))):
         texts.update(db.execute(f"SELECT id, text FROM segments WHERE id IN ({marks})", chunk).fetchall())
     return texts
 
@@ -26,7 +18,7 @@ def segment_texts(db, ids: Iterable[int]) -> dict[int, str]:
 def segment_vectors(db, key: str, ids: Iterable[int]) -> dict[int, tuple[str, bytes]]:
     """{segment id: (text hash, vector bytes)} cached under `key` for these ids."""
     out: dict[int, tuple[str, bytes]] = {}
-    for chunk, marks in _chunks(list(dict.fromkeys(ids))):
+    for chunk, marks in id_chunks(list(dict.fromkeys(ids))):
         out.update((r[0], (r[1], r[2])) for r in db.execute(
             f"SELECT segment_id, text_sha256, vector FROM segment_embeddings WHERE model = ? AND segment_id IN ({marks})",
             [key, *chunk]))
@@ -58,7 +50,7 @@ def save_chunk_vectors(db, key: str, rows: list[tuple[int, int, str, bytes]], di
 def example_vectors(db, ids: list[int]) -> dict[int, tuple[str, str | None, bytes | None]]:
     """{training example id: (text, model, vector bytes or None)}."""
     out = {}
-    for chunk, marks in _chunks(ids):
+    for chunk, marks in id_chunks(ids):
         out.update((r[0], (r[1], r[2], r[3])) for r in db.execute(
             f"SELECT id, text, model, vector FROM training_examples WHERE id IN ({marks})", chunk))
     return out

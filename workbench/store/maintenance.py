@@ -1,4 +1,4 @@
-"""Project health: integrity and consistency checks, and online backups."""
+"""Project health: integrity and consistency checks, online backups, and the time of the last change."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.errors import ProjectError
+from workbench.store.database import database_file
 
 SAMPLE_LIMIT = 20
 
@@ -104,7 +105,7 @@ def backup_project(db, destination: str | os.PathLike, overwrite: bool = False) 
     target = Path(destination)
     if target.exists() and not overwrite:
         raise ProjectError(f"{target} already exists", hint="choose another file or pass --overwrite")
-    if target.resolve() == Path(db.conn.execute("PRAGMA database_list").fetchone()[2]).resolve():
+    if target.resolve() == Path(database_file(db)).resolve():
         raise ProjectError(f"{target} is the project itself", hint="write the backup to another file")
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
@@ -126,3 +127,11 @@ def backup_project(db, destination: str | os.PathLike, overwrite: bool = False) 
     finally:
         partial.unlink(missing_ok=True)
     return {"backup": str(target), "bytes": target.stat().st_size}
+
+
+def project_time(db) -> str:
+    """The project's last change as a UTC timestamp (Z form), for reproducible file metadata."""
+    row = next(db.query("SELECT max(t) AS t FROM (SELECT max(created_at) AS t FROM codings "
+                        "UNION ALL SELECT max(ingested_at) FROM documents)"))
+    value = (row["t"] or "2000-01-01T00:00:00+00:00")[:19]
+    return value + "Z"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from workbench.errors import SearchQueryError
-from workbench.store.attributes import attribute_conditions
+from workbench.store.sql import Where
 
 _OPEN, _CLOSE = "\x02", "\x03"
 
@@ -29,20 +29,8 @@ def search_segments(
         raise SearchQueryError("the search query is empty")
     if order not in SEARCH_ORDERS:
         raise SearchQueryError(f"unknown order {order!r}", hint="order by: " + ", ".join(SEARCH_ORDERS))
-    where = ["segments_fts MATCH ?"]
-    params: list = [query]
-    if doc_type:
-        where.append("d.type = ?")
-        params.append(doc_type)
-    if speaker:
-        where.append("s.speaker = ?")
-        params.append(speaker)
-    if document_id is not None:
-        where.append("s.document_id = ?")
-        params.append(document_id)
-    conditions, values = attribute_conditions(attributes)
-    where += conditions
-    params += values
+    where = Where("segments_fts MATCH ?", query).documents(doc_type, attributes)
+    where.equal("s.speaker", speaker).equal("s.document_id", document_id)
     sql = f"""
         SELECT s.id AS segment_id, s.document_id, d.title, d.type, s.speaker, s.page,
                s.time_start, s.start, s."end",
@@ -51,10 +39,10 @@ def search_segments(
         FROM segments_fts
         JOIN segments s ON s.id = segments_fts.rowid
         JOIN documents d ON d.id = s.document_id
-        WHERE {' AND '.join(where)}
+        {where.clause()}
         ORDER BY {"score" if order == "relevance" else "segments_fts.rowid"} LIMIT ?"""
     try:
-        rows = list(db.query(sql, params + [limit]))
+        rows = list(db.query(sql, where.params + [limit]))
     except sqlite3.OperationalError as exc:
         raise SearchQueryError(f"cannot search for {query!r}: {exc}") from exc
     for row in rows:

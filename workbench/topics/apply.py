@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.store.database import writing
+from workbench.store.topics import assigned_segment_ids, insert_segment_topics
 from workbench.topics.fit import _segment_topics
 from workbench.topics.runs import load_model
 from workbench.topics.selection import select_segments, units_of
@@ -12,7 +12,7 @@ def apply_topics(db, project_path, run: dict, progress=None) -> dict:
     """Assign topics to the segments passing the run's filters that it has no topic for yet; returns counts."""
     import numpy as np
 
-    done = {r[0] for r in db.execute("SELECT segment_id FROM segment_topics WHERE run_id = ?", [run["id"]])}
+    done = assigned_segment_ids(db, run["id"])
     params = run["parameters"]
     segments = select_segments(db, run["filters"], params.get("include_interviewer", False),
                                params.get("min_words", 3), exclude_ids=done)
@@ -28,9 +28,7 @@ def apply_topics(db, project_path, run: dict, progress=None) -> dict:
     topic_ids = sorted(model.topic_sizes_)
     centroids = {t: np.asarray(model.topic_embeddings_[k]) for k, t in enumerate(topic_ids)}
     rows = _segment_topics(units, emb, np.asarray(predicted), centroids)
-    with writing(db):
-        db.conn.executemany("INSERT INTO segment_topics (run_id, segment_id, topic, score, applied) "
-                            "VALUES (?, ?, ?, ?, 1)", [(run["id"], s, t, p) for s, t, p in rows])
+    insert_segment_topics(db, run["id"], rows, applied=True)
     by_topic: dict[int, int] = {}
     for _, topic, _ in rows:
         by_topic[topic] = by_topic.get(topic, 0) + 1

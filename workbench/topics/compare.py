@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from workbench.errors import TopicError
+from workbench.store import topics as store
+from workbench.store.attributes import attribute_exists, attribute_names, first_date_attribute
+from workbench.store.codes import code_labels
 from workbench.topics.runs import assignments, run_topics
 
 FREQUENCIES = ("year", "quarter", "month")
@@ -19,15 +22,8 @@ def topics_by_codes(db, run: dict, coder: str | None = None, min_coverage: float
     min_coverage are flagged `uncovered`: themes the codebook misses."""
     rows = assignments(db, run["id"])
     topic_of = {r["segment_id"]: r["topic"] for r in rows}
-    where, params = ["t.run_id = ?"], [run["id"]]
-    if coder:
-        where.append("g.coder = ?")
-        params.append(coder)
-    coded = db.execute(
-        f"""SELECT DISTINCT t.segment_id, g.code_id FROM segment_topics t JOIN segments s ON s.id = t.segment_id
-            JOIN codings g ON g.document_id = s.document_id AND g.start < s."end" AND s.start < g."end"
-            WHERE {' AND '.join(where)}""", params).fetchall()
-    code_labels = {r["id"]: r["label"] for r in db.query("SELECT id, label FROM codes")}
+    coded = store.coded_run_segments(db, run["id"], coder)
+    label_of = code_labels(db)
     per_topic: dict[int, Counter] = defaultdict(Counter)
     coded_segments: dict[int, set[int]] = defaultdict(set)
     for segment_id, code_id in coded:
@@ -38,7 +34,7 @@ def topics_by_codes(db, run: dict, coder: str | None = None, min_coverage: float
     for topic, info in sorted(_labels(db, run).items()):
         size = sizes.get(topic, 0)
         coverage = len(coded_segments[topic]) / size if size else 0.0
-        codes = [{"code": c, "label": code_labels.get(c, c), "count": n, "share": round(n / size, 4)}
+        codes = [{"code": c, "label": label_of.get(c, c), "count": n, "share": round(n / size, 4)}
                  for c, n in sorted(per_topic[topic].items(), key=lambda item: (-item[1], item[0]))]
         topics.append({"topic": topic, "label": info["label"], "size": size, "coded": len(coded_segments[topic]),
                        "coverage": round(coverage, 4), "uncovered": topic != -1 and coverage < min_coverage,
@@ -50,18 +46,14 @@ def topics_by_codes(db, run: dict, coder: str | None = None, min_coverage: float
 def _segment_values(db, run: dict, by: str) -> dict[int, str]:
     """segment id -> the value of `by` (type, or an attribute name) of its document; '(none)' when absent."""
     if by == "type":
-        sql = """SELECT t.segment_id, d.type FROM segment_topics t JOIN segments s ON s.id = t.segment_id
-                 JOIN documents d ON d.id = s.document_id WHERE t.run_id = ?"""
-        return dict(db.execute(sql, [run["id"]]).fetchall())
+        return store.run_segment_types(db, run["id"])
     name = by.removeprefix("attribute:")
-    if not list(db.query("SELECT 1 FROM attributes WHERE name = ? LIMIT 1", [name])):
-        names = [r["name"] for r in db.query("SELECT DISTINCT name FROM attributes ORDER BY name")]
+    if not attribute_exists(db, name):
+        names = attribute_names(db)
         raise TopicError(f"no document has an attribute {name!r}",
                          hint="attributes: " + (", ".join(names) if names else "none; add them with a manifest")
                          + "; or compare by type")
-    sql = """SELECT t.segment_id, coalesce(a.value, '(none)') FROM segment_topics t JOIN segments s ON s.id = t.segment_id
-             LEFT JOIN attributes a ON a.document_id = s.document_id AND a.name = ? WHERE t.run_id = ?"""
-    return dict(db.execute(sql, [name, run["id"]]).fetchall())
+    return store.run_segment_attribute(db, run["id"], name)
 
 
 def _table(db, run: dict, value_of: dict[int, str], by: str, values: list[str] | None = None) -> dict:
@@ -92,15 +84,11 @@ def topics_over_time(db, run: dict, attribute: str | None = None, freq: str = "y
     if freq not in FREQUENCIES:
         raise TopicError(f"unknown period {freq!r}", hint="periods: " + ", ".join(FREQUENCIES))
     if attribute is None:
-        first = list(db.query("SELECT name FROM attributes WHERE value_type = 'date' GROUP BY name ORDER BY name LIMIT 1"))
-        if not first:
+        attribute = first_date_attribute(db)
+        if attribute is None:
             raise TopicError("no document carries a date attribute",
                              hint="add a date column (YYYY-MM-DD) to the manifest and apply it")
-        attribute = first[0]["name"]
-    dates = dict(db.execute(
-        """SELECT t.segment_id, a.value_date FROM segment_topics t JOIN segments s ON s.id = t.segment_id
-           LEFT JOIN attributes a ON a.document_id = s.document_id AND a.name = ? AND a.value_type = 'date'
-           WHERE t.run_id = ?""", [attribute, run["id"]]).fetchall())
+    dates = store.run_segment_dates(db, run["id"], attribute)
     if not any(dates.values()):
         raise TopicError(f"attribute {attribute!r} holds no dates for the run's documents",
                          hint="dates are written YYYY-MM-DD")

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 from workbench.errors import TopicError
+from workbench.store.codes import code_exists
 from workbench.store.database import writing
+from workbench.store.topics import topic_members
 from workbench.topics.runs import get_topic
 
 EXAMPLE_CHARS = 300
@@ -17,7 +19,7 @@ def code_id_for(db, label: str) -> str:
     words = re.findall(r"[a-z][a-z0-9]*", label.casefold())[:4]
     base = "_".join(words)[:48].strip("_") or "topic"
     candidate, n = base, 2
-    while list(db.query("SELECT 1 FROM codes WHERE id = ?", [candidate])):
+    while code_exists(db, candidate):
         candidate, n = f"{base}_{n}", n + 1
     return candidate
 
@@ -30,8 +32,8 @@ def _quote(text: str) -> str:
 def promote_topic(db, run: dict, topic: int, parent: str | None = None, code_id: str | None = None,
                   label: str | None = None, examples: int = 3) -> dict:
     """Add a draft code for a topic and suggest it on the topic's segments; all in one transaction."""
-    from workbench.autocode.suggestions import save_suggestions
     from workbench.store.codes import add_code, get_code, update_code
+    from workbench.store.suggestions import save_suggestions
 
     if int(topic) == -1:
         raise TopicError("the outliers (topic -1) are not a theme and cannot become a code",
@@ -47,10 +49,7 @@ def promote_topic(db, run: dict, topic: int, parent: str | None = None, code_id:
                    f"{', '.join(words)}. Review the definition before coding with it.")
     quotes = [_quote(s["text"]) for s in info["representative"][:examples]]
     source = f"topic:{run['name']}:{info['topic']}"
-    members = list(db.query(
-        """SELECT s.id AS segment_id, s.document_id, s.start, s."end", t.score FROM segment_topics t
-           JOIN segments s ON s.id = t.segment_id WHERE t.run_id = ? AND t.topic = ? ORDER BY s.document_id, s.start""",
-        [run["id"], info["topic"]]))
+    members = topic_members(db, run["id"], info["topic"])
     with writing(db):
         add_code(db, code_id, label, parent, description=description)
         update_code(db, code_id, examples=quotes)

@@ -4,6 +4,8 @@ and how long segments are cut into chunks the embedding model reads whole."""
 from __future__ import annotations
 
 from workbench.errors import TopicError
+from workbench.store.attributes import attribute_exists
+from workbench.store.segments import filtered_segments, segment_count
 from workbench.topics._base import CHUNK_CHARS, Unit
 
 DEFAULT_SKIPPED_KINDS = ("heading",)
@@ -29,49 +31,21 @@ def parse_filters(items) -> dict[str, list[str]]:
     return out
 
 
-def _where(filters: dict[str, list[str]]) -> tuple[list[str], list]:
-    where, params = [], []
-    for key, values in filters.items():
-        marks = ",".join("?" * len(values))
-        if key == "type":
-            where.append(f"d.type IN ({marks})")
-        elif key == "kind":
-            where.append(f"s.kind IN ({marks})")
-        elif key == "speaker":
-            where.append(f"s.speaker IN ({marks})")
-        elif key == "document":
-            where.append(f"(CAST(d.id AS TEXT) IN ({marks}) OR d.title IN ({marks}) OR d.file_name IN ({marks}))")
-            params += values * 2
-        else:
-            name = key.removeprefix("attribute:")
-            where.append("EXISTS (SELECT 1 FROM attributes a WHERE a.document_id = d.id AND a.name = ? "
-                         f"AND a.value IN ({marks}))")
-            params.append(name)
-        params += values
-    return where, params
-
-
 def select_segments(db, filters: dict[str, list[str]] | None = None, include_interviewer: bool = False,
                     min_words: int = 3, exclude_ids: set[int] | None = None) -> list[dict]:
     """Segments passing the filters, in document order: id, document_id, text."""
     from workbench.autocode.scope import interviewer_segment_ids
 
     filters = filters or {}
-    if not next(db.query("SELECT count(*) AS n FROM segments"))["n"]:
+    if not segment_count(db):
         raise TopicError("the project has no segments", hint="ingest documents first with `workbench ingest PATH`")
     for key in filters:
         if key.startswith("attribute:") or key not in FILTER_KEYS:
             name = key.removeprefix("attribute:")
-            if not list(db.query("SELECT 1 FROM attributes WHERE name = ? LIMIT 1", [name])):
+            if not attribute_exists(db, name):
                 raise TopicError(f"no document has an attribute {name!r} (filter {key}=...)",
                                  hint="filter keys: type, kind, speaker, document or an attribute name")
-    where, params = _where(filters)
-    if "kind" not in filters:
-        where.append(f"s.kind NOT IN ({','.join('?' * len(DEFAULT_SKIPPED_KINDS))})")
-        params += list(DEFAULT_SKIPPED_KINDS)
-    rows = list(db.query(
-        f"""SELECT s.id, s.document_id, s.text FROM segments s JOIN documents d ON d.id = s.document_id
-            {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY s.document_id, s.ordinal""", params))
+    rows = filtered_segments(db, filters, () if "kind" in filters else DEFAULT_SKIPPED_KINDS)
     if not rows:
         shown = " ".join(f"{k}={v}" for k, vs in filters.items() for v in vs)
         raise TopicError(f"no segment passes the filter {shown}" if shown else "no segment to model",

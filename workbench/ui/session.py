@@ -69,7 +69,7 @@ def require_coder(project) -> str | None:
         return None
     key = (str(project.path), name)
     if st.session_state.get("_coder_registered") != key:
-        name = project.add_coder(name)
+        name = project.codings.add_coder(name)
         st.session_state["_coder_registered"] = key
     return name
 

@@ -11,9 +11,9 @@ import re
 import zipfile
 
 from workbench.errors import CorruptFileError, EmptyFileError, EncryptedFileError, WorkbenchError
-from workbench.ingest._base import Block, Memo, ReadOptions, ReadResult
 from workbench.files.archive import open_container, read_member
 from workbench.files.safe_xml import parse_xml, split_tag
+from workbench.ingest._base import Block, Memo, ReadOptions, ReadResult
 
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"

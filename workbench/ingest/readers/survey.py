@@ -11,8 +11,8 @@ import csv
 import io
 
 from workbench.errors import CorruptFileError, IngestError, NoTextError, WorkbenchError
-from workbench.ingest._base import Block, ReadOptions, ReadResult
 from workbench.files.archive import open_zip, refuse_dtds
+from workbench.ingest._base import Block, ReadOptions, ReadResult
 from workbench.ingest.encoding import decode_text
 
 _ID_COLUMNS = ("respondent_id", "respondent", "id", "response_id", "participant", "participant_id")

@@ -23,13 +23,13 @@ from workbench.errors import (
     UnsupportedFormatError,
     WorkbenchError,
 )
-from workbench.ingest._base import Block, Memo, ReadOptions, ReadResult
 from workbench.files.archive import open_container
+from workbench.files.safe_xml import split_tag
+from workbench.ingest._base import Block, Memo, ReadOptions, ReadResult
 from workbench.ingest.readers.docx.notes import note_label, read_comments, read_notes
 from workbench.ingest.readers.docx.package import DocxPackage, clean_text, own_text
 from workbench.ingest.readers.docx.speakers import drop_lone_bold_leads, split_speaker
 from workbench.ingest.readers.docx.styles import Styles, bold_value, has_numbering, outline_level
-from workbench.files.safe_xml import split_tag
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from workbench.files.safe_xml import split_tag
 from workbench.ingest._base import Block, Memo, note_mark
 from workbench.ingest.readers.docx.package import clean_text
-from workbench.files.safe_xml import split_tag
 
 _SKIP_NOTE_TYPES = {"separator", "continuationSeparator", "continuationNotice"}
 

@@ -1,0 +1,94 @@
+"""`project.suggestions`: compute suggestions (rules, classifiers, both), review them, measure them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workbench.errors import InvalidValueError
+from workbench.store.database import ProjectPart
+from workbench.store.documents import resolve_document
+from workbench.store.overview import pending_suggestion_count
+
+METHODS = ("rules", "semantic", "both")
+
+
+class Suggestions(ProjectPart):
+    """The automatic suggestions of one project; nothing is coded until a coder accepts."""
+
+    def _doc_id(self, ref: int | str | None) -> int | None:
+        return None if ref is None else resolve_document(self.db, ref)["id"]
+
+    def run(self, method: str = "rules", codes: list[str] | None = None, documents: list | None = None,
+            threshold: float | None = None, progress=None, include_interviewer: bool = False) -> dict[str, Any]:
+        """Compute suggestions with rules, semantic similarity or both; nothing is coded until accepted.
+
+        With both, a suggestion stands where rules and the classifier agree on its theme (see
+        `workbench.autocode.combine`); the pending ones that fall short are withdrawn.
+        Interviewer and moderator turns are left out unless include_interviewer is set.
+        """
+        if method not in METHODS:
+            raise InvalidValueError(f"unknown method {method!r}", hint="rules, semantic or both")
+        doc_ids = [self._doc_id(d) for d in documents] if documents else None
+        result: dict[str, Any] = {}
+        if method in ("rules", "both"):
+            from workbench.autocode.rules import suggest_rules
+
+            result["rules"] = suggest_rules(self.db, codes, doc_ids, progress, include_interviewer)
+        if method in ("semantic", "both"):
+            from workbench.autocode.semantic import suggest_semantic
+
+            result["semantic"] = suggest_semantic(self.db, codes, doc_ids, threshold, progress,
+                                                  include_interviewer=include_interviewer,
+                                                  keep_theme_scores=method == "both")
+        if method == "both":
+            from workbench.autocode.combine import withdraw_unsupported
+
+            result["withdrawn"] = withdraw_unsupported(self.db, result["semantic"].pop("theme_scores", {}), doc_ids)
+        return result
+
+    def list(self, status: str | None = "pending", code: str | None = None, min_score: float | None = None,
+             document: int | str | None = None, method: str | None = None,
+             limit: int | None = None) -> list[dict[str, Any]]:
+        """Suggestions by status, code, least score, document and method, best first."""
+        from workbench.autocode.suggestions import list_suggestions
+
+        return list_suggestions(self.db, status, code, min_score, self._doc_id(document), method, limit)
+
+    def pending_count(self) -> int:
+        """How many suggestions wait for a decision."""
+        return pending_suggestion_count(self.db)
+
+    def accept(self, ids: list[int], coder: str) -> list[int]:
+        """Turn suggestions into codings by this coder; returns the coding ids."""
+        from workbench.autocode.suggestions import accept
+
+        return accept(self.db, ids, coder)
+
+    def accept_where(self, coder: str, code: str | None = None, min_score: float | None = None,
+                     method: str | None = None) -> list[int]:
+        """Accept every pending suggestion of a code (optionally only those scoring at least min_score)."""
+        from workbench.autocode.suggestions import accept_where
+
+        return accept_where(self.db, coder, code, min_score, method)
+
+    def reject(self, ids: list[int], coder: str) -> int:
+        """Reject suggestions; returns how many."""
+        from workbench.autocode.suggestions import reject
+
+        return reject(self.db, ids, coder)
+
+    def reject_where(self, coder: str, code: str | None = None, max_score: float | None = None,
+                     method: str | None = None) -> int:
+        """Reject every pending suggestion of a code (optionally only those scoring below max_score)."""
+        from workbench.autocode.suggestions import list_suggestions, reject
+
+        ids = [r["id"] for r in list_suggestions(self.db, "pending", code, None, None, method)
+               if max_score is None or r["score"] < max_score]
+        return reject(self.db, ids, coder) if ids else 0
+
+    def evaluate(self, gold_path=None, gold_coder: str | None = None, coder: str | None = None,
+                 method: str | None = None, split: str | None = None) -> dict[str, Any]:
+        """Precision/recall/F1 of suggestions (or a coder) against a gold file or coder, per code and theme."""
+        from workbench.autocode.evaluate import evaluate
+
+        return evaluate(self.db, gold_path, gold_coder, coder, method, split)

@@ -1,0 +1,95 @@
+"""`project.codings`: coders, hand coding of spans and segments, memos, excerpts, matrices and agreement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workbench.coding.filters import ExcerptFilter
+from workbench.store import codings as stored
+from workbench.store.database import ProjectPart
+from workbench.store.documents import resolve_document
+
+
+class Codings(ProjectPart):
+    """The codings, coders and memos of one project."""
+
+    def _doc_id(self, ref: int | str | None) -> int | None:
+        return None if ref is None else resolve_document(self.db, ref)["id"]
+
+    def add_coder(self, name: str) -> str:
+        """Register a coder (names are trimmed); returns the name as stored."""
+        return stored.add_coder(self.db, name)
+
+    def coders(self) -> list[dict[str, Any]]:
+        """Every coder with their coding count."""
+        return stored.list_coders(self.db)
+
+    def code(self, document: int | str, start: int, end: int, code_id: str, coder: str,
+             memo: str | None = None, source: str = "manual") -> int:
+        """Code a span of a document; returns the coding id."""
+        return stored.code_span(self.db, document, start, end, code_id, coder, memo, source)
+
+    def code_segment(self, segment_id: int, code_id: str, coder: str, memo: str | None = None) -> int:
+        """Code a whole segment (turn or paragraph)."""
+        seg = stored.segment_span(self.db, segment_id)
+        return stored.code_span(self.db, seg["document_id"], seg["start"], seg["end"], code_id, coder, memo)
+
+    def code_segments(self, segment_ids: list[int], code_id: str, coder: str, memo: str | None = None) -> list[int]:
+        """Code whole segments with one code in one transaction (all or nothing); returns the coding ids."""
+        spans = [stored.segment_span(self.db, i) for i in segment_ids]
+        items = [(s["document_id"], s["start"], s["end"], code_id, memo, "manual", None) for s in spans]
+        return stored.code_spans(self.db, items, coder) if items else []
+
+    def uncode(self, coding_id: int) -> dict[str, Any]:
+        """Remove a coding; returns what it was."""
+        return stored.uncode(self.db, coding_id)
+
+    def find(self, **where) -> list[int]:
+        """Ids of codings matching column values (document_id, start, end, code_id, coder...)."""
+        return stored.find_codings(self.db, **where)
+
+    def list(self, code: str | None = None, coder: str | None = None, document: int | str | None = None,
+             with_subcodes: bool = False, source: str | None = None) -> list[dict[str, Any]]:
+        """Codings filtered by code (optionally with its sub-codes), coder, document and source."""
+        from workbench.store.codes import descendants, get_code
+
+        code_ids = None
+        if code:
+            get_code(self.db, code)
+            code_ids = descendants(self.db, code) if with_subcodes else [code]
+        return stored.list_codings(self.db, code_ids, coder, self._doc_id(document), source)
+
+    def add_memo(self, text: str, document: int | str | None = None, code: str | None = None,
+                 coding: int | None = None, author: str | None = None) -> int:
+        """A memo on a document, a code or a coding; returns its id."""
+        return stored.add_memo(self.db, text, document, code, coding, author)
+
+    def memos(self, document: int | str | None = None, code: str | None = None) -> list[dict[str, Any]]:
+        """Memos of a document and/or a code."""
+        return stored.list_memos(self.db, self._doc_id(document), code)
+
+    def excerpts(self, filters: ExcerptFilter | None = None, **criteria):
+        """Coded excerpts as a pandas DataFrame (one row per coding, attributes as columns); criteria are
+        ExcerptFilter fields."""
+        from workbench.coding.queries import excerpts
+
+        return excerpts(self.db, *ExcerptFilter.of(filters, **criteria).as_args())
+
+    def matrix(self, cols: str = "document", count: str = "segments", coder: str | None = None, rollup: bool = True):
+        """Codes x documents / document types / attribute values (`attribute:NAME`), as a DataFrame."""
+        from workbench.coding.queries import matrix
+
+        return matrix(self.db, cols, count, coder, rollup)
+
+    def cooccurrence(self, unit: str = "segment", coder: str | None = None, rollup: bool = False):
+        """Codes x codes: segments (or documents) carrying both."""
+        from workbench.coding.queries import cooccurrence
+
+        return cooccurrence(self.db, unit, coder, rollup)
+
+    def agreement(self, coder_a: str, coder_b: str, unit: str = "segment", codes: list[str] | None = None,
+                  skip_uncoded: bool = False, with_subcodes: bool = False) -> dict[str, Any]:
+        """Percent agreement, Cohen's kappa and Krippendorff's alpha between two coders, with disagreements."""
+        from workbench.coding.agreement import agreement
+
+        return agreement(self.db, coder_a, coder_b, unit, codes, skip_uncoded, with_subcodes)

@@ -1,0 +1,88 @@
+"""`project.exports`: excerpt tables, briefings and REFI-QDA files, through the exporter registry; REFI-QDA import."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from workbench.coding.filters import ExcerptFilter
+from workbench.export.registry import ExportInput, exporter
+from workbench.store.database import ProjectPart
+
+
+class Exports(ProjectPart):
+    """What one project can be written as, and read from."""
+
+    def excerpt_table(self, filters: ExcerptFilter | None = None, pseudonymiser=None, **criteria):
+        """The excerpt export table (one row per coding, fixed columns, attributes sorted) as a DataFrame."""
+        from workbench.export.excerpts import excerpt_table
+
+        return excerpt_table(self.db, *ExcerptFilter.of(filters, **criteria).as_args(), pseudonymiser)
+
+    def briefing_content(self, codes: list[str] | None = None, max_quotes: int | None = 5, select: str = "longest",
+                         picked: list[int] | None = None, by=("region", "role"), max_quote_chars: int | None = 700,
+                         title: str | None = None, filters: ExcerptFilter | None = None, pseudonymiser=None,
+                         **criteria):
+        """The content of a briefing per theme: definition, counts by region/firm type, chosen quotations."""
+        from workbench.export.briefing import build_briefing
+
+        chosen = ExcerptFilter.of(filters, **criteria)
+        return build_briefing(self.db, codes=codes, max_quotes=max_quotes, select=select, picked=picked,
+                              coder=chosen.coder, doc_type=chosen.doc_type, attributes=chosen.attributes,
+                              speaker=chosen.speaker, by=by, max_quote_chars=max_quote_chars,
+                              title=title or f"Briefing: {self.path.stem}", pseudonymiser=pseudonymiser)
+
+    def render(self, scope: str, fmt: str, name: str | None = None, **options) -> tuple[bytes, dict[str, Any]]:
+        """The bytes of one export and what it holds; options are those of the scope's content
+        (excerpt_table or briefing_content)."""
+        found = exporter(scope, fmt)
+        pseudonymiser = options.get("pseudonymiser")
+        content, report = None, {}
+        if scope == "excerpts":
+            content = self.excerpt_table(**options)
+            report = {"rows": len(content)}
+        elif scope == "briefing":
+            content = self.briefing_content(**options)
+            report = {"themes": [t.code_id for t in content.themes], "quotes": sum(len(t.quotes) for t in content.themes)}
+        data = found.render_bytes(ExportInput(self.db, name or self.path.stem, content))
+        if scope == "project":
+            from workbench.store.overview import project_counts
+
+            report = {"bytes": len(data), **project_counts(self.db)}
+        elif pseudonymiser is not None:
+            report["replacements"] = content.replacements if scope == "briefing" else pseudonymiser.report()
+        else:
+            report["replacements"] = None
+        return data, {"format": fmt, **report}
+
+    def write(self, output: str | os.PathLike, scope: str, fmt: str, name: str | None = None,
+              **options) -> dict[str, Any]:
+        """Write one export atomically (nothing half-written); returns the path and what it holds."""
+        from workbench.files.atomic import write_file
+
+        data, report = self.render(scope, fmt, name, **options)
+        write_file(output, data)
+        return {"path": str(output), **report}
+
+    def excerpts(self, output: str | os.PathLike, fmt: str = "csv", **options) -> dict[str, Any]:
+        """Write coded excerpts to CSV or XLSX (a summary sheet and one sheet per top-level code)."""
+        return self.write(output, "excerpts", fmt, **options)
+
+    def briefing(self, output: str | os.PathLike, fmt: str = "md", **options) -> dict[str, Any]:
+        """Write a briefing as Markdown, DOCX or HTML; options are those of `briefing_content`."""
+        return self.write(output, "briefing", fmt, **options)
+
+    def qdpx(self, output: str | os.PathLike, name: str | None = None) -> dict[str, Any]:
+        """Write the whole project as a REFI-QDA .qdpx (GUIDs stable across exports of this project)."""
+        return self.write(output, "project", "qdpx", name)
+
+    def qdc(self, output: str | os.PathLike, name: str | None = None) -> dict[str, Any]:
+        """Write the code tree as a REFI-QDA .qdc codebook."""
+        return self.write(output, "project", "qdc", name)
+
+    def import_refi(self, path: str | os.PathLike, kind: str = "qdpx") -> dict[str, Any]:
+        """Import a .qdpx project or .qdc codebook from another QDA tool in one transaction; returns a report
+        of what was imported, what was adapted and which codings could not be mapped."""
+        from workbench.export.refi_import import import_refi
+
+        return import_refi(self.db, path, kind)

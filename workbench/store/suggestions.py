@@ -1,0 +1,121 @@
+"""Suggested codings awaiting review: saved by rules, classifiers and topics; decided by a coder."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from workbench.store.database import id_chunks, writing
+
+COLUMNS = ("document_id", "segment_id", "start", "end", "code_id", "method", "source", "score", "reason")
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def save_suggestions(db, rows) -> int:
+    """Insert suggestions (dicts with COLUMNS), ignoring ones already stored; returns how many are new."""
+    now = _now()
+    values = [tuple(row.get(c, "" if c == "reason" else None) for c in COLUMNS) + (now,) for row in rows]
+    if not values:
+        return 0
+    columns = ", ".join(f'"{c}"' for c in COLUMNS) + ", created_at"
+    with writing(db):
+        before = db.conn.total_changes
+        marks = ", ".join("?" * (len(COLUMNS) + 1))
+        db.conn.executemany(f"INSERT OR IGNORE INTO suggestions ({columns}) VALUES ({marks})", values)
+        return db.conn.total_changes - before
+
+
+def suggestion_rows(db, status: str | None = "pending", code_id: str | None = None, min_score: float | None = None,
+                    document_id: int | None = None, method: str | None = None, limit: int | None = None) -> list[dict]:
+    """Suggestions, best first, with document title, code label, the suggested text and the reason."""
+    where, params = [], []
+    for column, value in (("x.status", status), ("x.code_id", code_id), ("x.document_id", document_id),
+                          ("x.method", method)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if min_score is not None:
+        where.append("x.score >= ?")
+        params.append(float(min_score))
+    sql = f"""SELECT x.id, x.document_id, d.title, x.segment_id, x.start, x."end", x.code_id, c.label AS code_label,
+                     x.method, x.source, x.score, x.reason, x.status, x.created_at, x.decided_by, x.decided_at,
+                     x.coding_id, coalesce(s.text, substr(d.text, x.start + 1, x."end" - x.start)) AS snippet
+              FROM suggestions x JOIN documents d ON d.id = x.document_id JOIN codes c ON c.id = x.code_id
+              LEFT JOIN segments s ON s.id = x.segment_id
+              {'WHERE ' + ' AND '.join(where) if where else ''}
+              ORDER BY x.score DESC, x.document_id, x.start, x.code_id, x.id
+              {'LIMIT ' + str(int(limit)) if limit is not None else ''}"""
+    return list(db.query(sql, params))
+
+
+def suggestions_by_id(db, ids: list[int]) -> dict[int, dict]:
+    """{id: suggestion row} of the ids that exist."""
+    found: dict[int, dict] = {}
+    for chunk, marks in id_chunks(list(ids)):
+        found.update((r["id"], r) for r in db.query(f"SELECT * FROM suggestions WHERE id IN ({marks})", chunk))
+    return found
+
+
+def mark_accepted(db, coder: str, accepted: list[tuple[int, int]]) -> None:
+    """Record (suggestion id, coding id) pairs as accepted by `coder`, in one transaction."""
+    decided = _now()
+    with writing(db):
+        db.conn.executemany("UPDATE suggestions SET status = 'accepted', decided_by = ?, decided_at = ?, coding_id = ? "
+                            "WHERE id = ?", [(coder, decided, coding_id, i) for i, coding_id in accepted])
+
+
+def mark_rejected(db, coder: str, ids: list[int]) -> None:
+    """Record suggestions as rejected by `coder`, in one transaction."""
+    with writing(db):
+        for suggestion_id in ids:
+            db.execute("UPDATE suggestions SET status = 'rejected', decided_by = ?, decided_at = ? WHERE id = ?",
+                       [coder, _now(), suggestion_id])
+
+
+def decided_pairs(db, methods: tuple[str, ...], code_ids: list[str] | None = None) -> dict[int, set[str]]:
+    """segment id -> codes already coded there (any coder) or already suggested by one of `methods`."""
+    out: dict[int, set[str]] = {}
+    code_filter, params = "", []
+    if code_ids is not None:
+        code_filter = f" AND g.code_id IN ({','.join('?' * len(code_ids))})"
+        params = list(code_ids)
+    coded = db.execute(
+        f"""SELECT s.id, g.code_id FROM codings g JOIN segments s
+            ON s.document_id = g.document_id AND g.start < s."end" AND g."end" > s.start WHERE 1 {code_filter}""",
+        params)
+    suggested = db.execute(
+        f"""SELECT g.segment_id, g.code_id FROM suggestions g
+            WHERE g.segment_id IS NOT NULL AND g.method IN ({','.join('?' * len(methods))}) {code_filter}""",
+        [*methods, *params])
+    for segment_id, code in [*coded, *suggested]:
+        out.setdefault(segment_id, set()).add(code)
+    return out
+
+
+def pending_segment_suggestions(db, methods: tuple[str, ...],
+                                document_ids: list[int] | None = None) -> list[tuple[int, int, str, str]]:
+    """(id, segment id, code id, method) of the pending suggestions of these methods that name a segment, in
+    these documents (None: all)."""
+    where, params = "", []
+    if document_ids is not None:
+        where, params = f" AND document_id IN ({','.join('?' * len(document_ids))})", [int(d) for d in document_ids]
+    return db.execute(
+        f"SELECT id, segment_id, code_id, method FROM suggestions WHERE status = 'pending' "
+        f"AND method IN ({','.join('?' * len(methods))}) AND segment_id IS NOT NULL{where}",
+        [*methods, *params]).fetchall()
+
+
+def withdraw_pending(db, ids: list[int]) -> None:
+    """Delete these suggestions where they are still pending, in one transaction."""
+    with writing(db):
+        db.conn.executemany("DELETE FROM suggestions WHERE id = ? AND status = 'pending'", [(i,) for i in ids])
+
+
+def suggestion_spans(db, methods: list[str], document_ids: set[int]) -> list[tuple[int, int, int, str]]:
+    """(document id, start, end, code id) of the suggestions of these methods not rejected, in these documents."""
+    rows = db.query(f'SELECT document_id, start, "end", code_id FROM suggestions WHERE status != \'rejected\' '
+                    f"AND method IN ({','.join('?' * len(methods))}) "
+                    f"AND document_id IN ({','.join('?' * len(document_ids))})", [*methods, *document_ids])
+    return [(r["document_id"], r["start"], r["end"], r["code_id"]) for r in rows]
