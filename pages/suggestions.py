@@ -28,7 +28,9 @@ with open_project() as project:
             method = st.radio("Method", ["rules", "semantic", "both"], horizontal=True,
                               help="Rules: the codebook's patterns (fast). Semantic: similarity with the packaged "
                                    "all-MiniLM-L6-v2 model (slower the first time, embeddings are cached). Both: "
-                                   "the suggestions rules and the classifier agree on.")
+                                   "rule suggestions that the theme's classifier gives at least 0.4 (one keyword "
+                                   "can be enough), and classifier suggestions at 0.8 or more without a rule; "
+                                   "each reason says why it stands.")
             only = st.multiselect("Only these codes", [c["id"] for c in codes], format_func=paths.get)
             threshold = st.slider("Similarity threshold (semantic)", 0.0, 1.0, 0.5, 0.05)
             interviewer = st.checkbox("Include interviewer and moderator turns")

@@ -5,7 +5,15 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export HF_HUB_OFFLINE=1
 DB="${WORKBENCH_DB:-workbench.db}"
-# Re-running is safe: files already ingested are reported as duplicates.
-.venv/bin/workbench --db "$DB" ingest corpus/sources --attributes corpus/manifest.csv || true
-.venv/bin/workbench --db "$DB" documents
-.venv/bin/workbench --db "$DB" summary
+wb() { .venv/bin/workbench --db "$DB" "$@"; }
+document_count() {
+  wb summary --json | .venv/bin/python -c 'import json, sys; print(json.load(sys.stdin)["documents"])'
+}
+wb init >/dev/null
+before=$(document_count)
+# Re-running is safe: files already ingested are not stored again, and ingest says so in one line.
+wb ingest corpus/sources --attributes corpus/manifest.csv || true
+if [ "$(document_count)" != "$before" ]; then
+  wb documents
+fi
+wb summary

@@ -1,4 +1,5 @@
-"""Shared test helpers: a fresh project per test and the ../shared/fixtures folder."""
+"""Shared test helpers: a fresh project per test, the ../shared/fixtures folder, and a check that no test
+leaves a process running."""
 
 from __future__ import annotations
 
@@ -38,3 +39,33 @@ def _restore_main_module():
     yield
     if main is not None:
         sys.modules["__main__"] = main
+
+
+def pytest_configure(config):
+    from tests.processes import become_subreaper
+
+    become_subreaper()
+
+
+def _fail_on_processes_left_behind(where: str) -> None:
+    from tests.processes import kill_left_behind, left_behind
+
+    found = left_behind()
+    if found:
+        kill_left_behind(found)
+        listed = "\n".join(f"  {pid} {command[:200]}" for pid, _, command in found)
+        pytest.fail(f"{where} left {len(found)} process(es) running (now killed):\n{listed}", pytrace=False)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _no_processes_left_by_module(request):
+    """Every process a module's tests start (and every process those start) is gone when the module ends."""
+    yield
+    _fail_on_processes_left_behind(request.node.nodeid)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_processes_left_by_session():
+    """The same for the whole session, session fixtures included."""
+    yield
+    _fail_on_processes_left_behind("the test session")

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests import processes
 from tests.conftest import ROOT
 
 INTERVIEW = """Interviewer: How many welders do you employ?
@@ -211,6 +219,33 @@ def test_serve_command_line(tmp_path):
     assert result.exit_code == 0 and "--server.port 8622" in result.output and "127.0.0.1" in result.output
     result = CliRunner().invoke(cli, ["serve", "--password-env", "SURELY_NOT_SET_PW"])
     assert result.exit_code == 1 and "Error: the environment variable SURELY_NOT_SET_PW" in result.output
+
+
+@pytest.mark.slow
+def test_serve_stopped_with_sigterm_stops_streamlit_and_frees_the_port(tmp_path):
+    port = processes.free_port()
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    env.pop("WORKBENCH_PASSWORD_ENV", None)
+    log = (tmp_path / "serve.log").open("wb")
+    serve = None
+    try:
+        serve = processes.start([sys.executable, "-c", "from workbench.cli import main; main()", "--db",
+                                 str(tmp_path / "p.db"), "serve", "--port", str(port)],
+                                env=env, stdout=log, stderr=subprocess.STDOUT)
+        assert processes.wait_for_streamlit(f"http://127.0.0.1:{port}", serve, timeout=60), \
+            (tmp_path / "serve.log").read_text()
+        serve.send_signal(signal.SIGTERM)  # the workbench process only, as a process manager stops it
+        serve.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while processes.ps(session=serve.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert processes.ps(session=serve.pid) == []  # no streamlit of it left, not even a zombie
+        with pytest.raises(ConnectionRefusedError), socket.create_connection(("127.0.0.1", port), timeout=2):
+            pass
+    finally:
+        if serve is not None:
+            processes.stop(serve, signal.SIGKILL)
+        log.close()
 
 
 def test_password_from_streamlit_secrets(small_project):

@@ -44,7 +44,7 @@ def run(tmp_path, monkeypatch):
 def test_ingest_json_documents_segments_speakers(run, tmp_path):
     (tmp_path / "int.txt").write_text(TRANSCRIPT)
     (tmp_path / "bad.txt").write_bytes(b"")
-    result = run("ingest", tmp_path / "int.txt", tmp_path / "bad.txt", "--json")
+    result = run("ingest", tmp_path / "int.txt", tmp_path / "bad.txt", "--create", "--json")
     assert result.exit_code == 1  # something failed
     outcomes = json.loads(result.stdout)
     assert [(o["status"], o["segments"]) for o in outcomes] == [("ingested", 4), ("failed", 0)]
@@ -65,6 +65,7 @@ def test_ingest_json_documents_segments_speakers(run, tmp_path):
 
 def test_global_db_option_and_all_ok_exit_code(run, tmp_path):
     (tmp_path / "a.txt").write_text("Paragraph one.")
+    run("--db", tmp_path / "other.db", "init")
     result = run("--db", tmp_path / "other.db", "ingest", tmp_path / "a.txt")
     assert result.exit_code == 0
     assert "1 ingested" in result.stdout
@@ -75,6 +76,7 @@ def test_global_db_option_and_all_ok_exit_code(run, tmp_path):
 
 def test_search_kwic_filters_and_bad_query(run, tmp_path):
     (tmp_path / "int.txt").write_text(TRANSCRIPT)
+    run("init")
     run("ingest", tmp_path / "int.txt")
     run("attributes", "set", "1", "region", "West Midlands")
     hits = json.loads(run("search", "welders", "--where", "region=West Midlands", "--json").stdout)
@@ -91,6 +93,7 @@ def test_search_kwic_filters_and_bad_query(run, tmp_path):
 
 def test_attributes_set_list_unset(run, tmp_path):
     (tmp_path / "a.txt").write_text("Paragraph.")
+    run("init")
     run("ingest", tmp_path / "a.txt")
     run("attributes", "set", "a", "date", "2024-05-01")
     run("attributes", "set", "a", "employees", "120")
@@ -101,6 +104,7 @@ def test_attributes_set_list_unset(run, tmp_path):
 
 
 def test_unknown_document_is_a_clear_error(run):
+    run("init")
     result = run("segments", "42")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == "Error: no document '42'"
@@ -108,6 +112,7 @@ def test_unknown_document_is_a_clear_error(run):
 
 def test_summary_json(run, tmp_path):
     (tmp_path / "a.txt").write_text(TRANSCRIPT)
+    run("init")
     run("ingest", tmp_path / "a.txt", "--type", "interview")
     data = json.loads(run("summary", "--json").stdout)
     assert data["documents"] == 1 and data["documents_by_type"] == {"interview": 1} and data["segments"] == 4

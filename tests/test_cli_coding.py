@@ -17,6 +17,7 @@ def run(tmp_path):
 
     def invoke(*args):
         return CliRunner().invoke(cli, ["--db", db, *[str(a) for a in args]], catch_exceptions=False)
+    assert invoke("init").exit_code == 0
     assert invoke("ingest", tmp_path / "t.txt").exit_code == 0
     return invoke
 

@@ -4,6 +4,7 @@ import multiprocessing
 
 import pytest
 
+from tests.processes import end_processes
 from workbench.errors import CodingError, NotFoundError
 
 CODEBOOK = """version: 1
@@ -109,10 +110,14 @@ def test_two_processes_coding_at_once_lose_nothing(setup, tmp_path):
     ctx = multiprocessing.get_context("spawn")
     workers = [ctx.Process(target=_code_many, args=(str(project.path), coder, segment_ids, code))
                for coder, code in (("ann", "skills"), ("bo", "demand"))]
+    try:
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join(120)
+    finally:
+        end_processes(workers)
     for w in workers:
-        w.start()
-    for w in workers:
-        w.join(120)
         assert w.exitcode == 0
     rows = list(project.db.query("SELECT coder, count(*) AS n FROM codings GROUP BY coder ORDER BY coder"))
     assert rows == [{"coder": "ann", "n": 150}, {"coder": "bo", "n": 150}]

@@ -11,6 +11,7 @@ import time
 import pytest
 
 from tests.conftest import ROOT
+from tests.processes import end_processes
 
 pytestmark = pytest.mark.slow
 SECONDS = float(os.environ.get("WORKBENCH_STRESS_SECONDS", "60"))
@@ -58,10 +59,13 @@ def test_four_coders_at_once_lose_nothing_and_duplicate_nothing(tmp_path):
     logs = [tmp_path / f"log{i}.json" for i in range(WORKERS)]
     processes = [context.Process(target=worker, args=(str(db), f"coder{i}", i, SECONDS, str(logs[i])))
                  for i in range(WORKERS)]
-    for p in processes:
-        p.start()
-    for p in processes:
-        p.join(SECONDS + 120)
+    try:
+        for p in processes:
+            p.start()
+        for p in processes:
+            p.join(SECONDS + 120)
+    finally:
+        end_processes(processes)
     assert [p.exitcode for p in processes] == [0] * WORKERS, "a worker failed (locked database?)"
 
     conn = sqlite3.connect(db)

@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from tests import processes
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -18,34 +19,39 @@ import synthetic
 pytestmark = pytest.mark.slow
 DOCUMENTS = 400
 WORKBENCH = [sys.executable, "-c", "from workbench.cli import main; main()"]
+COMMAND_SECONDS = 900  # far above any one command here; only bounds a hang
 
 
 def run(db, *args, check=True):
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    return subprocess.run([*WORKBENCH, "--db", str(db), *args], capture_output=True, text=True, check=check, env=env)
+    return processes.run([*WORKBENCH, "--db", str(db), *args], timeout=COMMAND_SECONDS, check=check, env=env)
 
 
 def start(db, *args) -> subprocess.Popen:
+    """A command in its own process group: killing the group kills its ingest workers with it."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    return subprocess.Popen([*WORKBENCH, "--db", str(db), *args], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env=env)
+    return processes.start([*WORKBENCH, "--db", str(db), *args], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, env=env)
 
 
 def killed_at(db, delay, *args):
-    """Start a command, SIGKILL it after `delay` seconds; True when it was still running."""
+    """Start a command, SIGKILL it (and its workers) after `delay` seconds; True when it was still running."""
     proc = start(db, *args)
-    time.sleep(delay)
-    alive = proc.poll() is None
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    try:
+        time.sleep(delay)
+        alive = proc.poll() is None
+    finally:
+        processes.stop(proc, signal.SIGKILL)
     return alive
 
 
 def killed_when(db, documents: int, *args) -> bool:
-    """Start a command, SIGKILL it as soon as the project holds `documents` documents; True when it was running."""
+    """Start a command, SIGKILL it (and its workers) as soon as the project holds `documents` documents; True when
+    it was running."""
     proc = start(db, *args)
+    deadline = time.monotonic() + COMMAND_SECONDS
     try:
-        while proc.poll() is None:
+        while proc.poll() is None and time.monotonic() < deadline:
             if db.exists():
                 try:
                     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.1)
@@ -58,8 +64,7 @@ def killed_when(db, documents: int, *args) -> bool:
             time.sleep(0.005)
         alive = proc.poll() is None
     finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        processes.stop(proc, signal.SIGKILL)
     return alive
 
 
@@ -89,8 +94,24 @@ def corpus(tmp_path_factory):
     return folder
 
 
+@pytest.fixture(scope="module")
+def projects(corpus, tmp_path_factory):
+    """The corpus ingested with its attributes, the codebook loaded and coder ana added, then the same with rule
+    suggestions: made once by the CLI for the tests below, which change only their own copies."""
+    folder = tmp_path_factory.mktemp("projects")
+    coded, suggested = folder / "coded.db", folder / "suggested.db"
+    run(coded, "init")
+    run(coded, "ingest", str(corpus / "sources"), "--attributes", str(corpus / "manifest.csv"))
+    run(coded, "codebook", "load", str(ROOT / "codebooks" / "manufacturing_regions.yaml"))
+    run(coded, "coders", "add", "ana")
+    run(coded, "backup", "-o", str(suggested))
+    run(suggested, "autocode", "--method", "rules")
+    return coded, suggested
+
+
 def test_ingest_killed_at_random_points_then_rerun_completes(corpus, tmp_path):
     db = tmp_path / "p.db"
+    run(db, "init")  # ingest no longer creates a project
     rng = random.Random(11)
     stored = 0
     for _ in range(4):
@@ -107,14 +128,10 @@ def test_ingest_killed_at_random_points_then_rerun_completes(corpus, tmp_path):
     assert conn.execute("SELECT count(DISTINCT document_id) FROM attributes").fetchone()[0] == DOCUMENTS
 
 
-def test_autocode_and_accept_killed_then_rerun_give_the_uninterrupted_result(corpus, tmp_path):
-    reference = tmp_path / "ref.db"
-    run(reference, "ingest", str(corpus / "sources"))
-    run(reference, "codebook", "load", str(ROOT / "codebooks" / "manufacturing_regions.yaml"))
-    run(reference, "coders", "add", "ana")
+def test_autocode_and_accept_killed_then_rerun_give_the_uninterrupted_result(projects, tmp_path):
+    coded, reference = projects  # reference: read only
     victim = tmp_path / "victim.db"
-    run(reference, "backup", "-o", str(victim))
-    run(reference, "autocode", "--method", "rules")
+    run(coded, "backup", "-o", str(victim))
     expected = sqlite3.connect(reference).execute(
         "SELECT document_id, start, \"end\", code_id, source FROM suggestions ORDER BY 1, 2, 3, 4, 5").fetchall()
     assert len(expected) > 500
@@ -141,14 +158,11 @@ def test_autocode_and_accept_killed_then_rerun_give_the_uninterrupted_result(cor
                                    "FROM suggestions").fetchone()[0]
 
 
-def test_exports_and_topic_fits_killed_leave_no_partial_file_or_run(corpus, tmp_path):
+def test_exports_and_topic_fits_killed_leave_no_partial_file_or_run(projects, tmp_path):
     import zipfile
 
     db = tmp_path / "p.db"
-    run(db, "ingest", str(corpus / "sources"), "--attributes", str(corpus / "manifest.csv"))
-    run(db, "codebook", "load", str(ROOT / "codebooks" / "manufacturing_regions.yaml"))
-    run(db, "coders", "add", "ana")
-    run(db, "autocode", "--method", "rules")
+    run(projects[1], "backup", "-o", str(db))
     run(db, "accept", "--all", "--coder", "ana")
     rng = random.Random(8)
     for fmt, args in (("qdpx", ["export", "qdpx"]), ("xlsx", ["export", "excerpts", "--format", "xlsx"])):

@@ -1,5 +1,6 @@
 """Ingest with worker processes stores exactly what one process stores, in the same order, bad files included."""
 
+import subprocess
 import sys
 
 import pytest
@@ -103,3 +104,33 @@ def prepare_or_die(path, *args):
     if path.name == VICTIM and multiprocessing.parent_process() is not None:
         os.kill(os.getpid(), signal.SIGKILL)
     return real_prepare_file(path, *args)
+
+
+def test_workers_end_when_the_ingest_that_started_them_is_killed(tmp_path):
+    """A killed `workbench ingest` (OOM killer, kill -9) leaves no worker processes behind."""
+    import signal
+    import time
+
+    from tests import processes
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for i in range(3000):
+        (src / f"f{i:04d}.txt").write_text("Interviewer: How is hiring?\n\nR: We cannot find welders. " * 50)
+    workbench = [sys.executable, "-c", "from workbench.cli import main; main()", "--db", str(tmp_path / "p.db")]
+    processes.run([*workbench, "init"], timeout=120, check=True)
+    ingest = processes.start([*workbench, "ingest", str(src), "--workers", "2"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while len([p for p in processes.ps(session=ingest.pid) if p[1] != "Z"]) < 3:  # workers are up
+            assert time.monotonic() < deadline and ingest.poll() is None, "the workers never started"
+            time.sleep(0.2)
+        ingest.send_signal(signal.SIGKILL)
+        ingest.wait(timeout=10)
+        deadline = time.monotonic() + 15
+        while (alive := [p for p in processes.ps(session=ingest.pid) if p[1] != "Z"]) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert alive == [], f"left behind: {alive}"
+    finally:
+        processes.stop(ingest, signal.SIGKILL)

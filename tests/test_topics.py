@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
 
+from tests import processes
 from tests.conftest import ROOT
 from tests.topics_fixtures import THEMES, build, interview, theme_of
 from workbench.errors import TopicError
@@ -316,8 +316,8 @@ with Project(sys.argv[1]) as p:
 
 def _fit_in_subprocess(db: Path, name: str, embedder: str, clusterer: str) -> list:
     env = {"HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", FIT_SCRIPT, str(db), name, embedder, clusterer],
-                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=300, check=False)
+    done = processes.run([sys.executable, "-c", FIT_SCRIPT, str(db), name, embedder, clusterer],
+                         timeout=300, env=env, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 

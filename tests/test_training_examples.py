@@ -100,6 +100,7 @@ def test_cli_loads_examples_with_the_codebook_and_on_their_own(tmp_path):
     book.write_text(BOOK)
     (tmp_path / "ex.yaml").write_text(EXAMPLES)
     runner = CliRunner()
+    runner.invoke(cli, ["--db", db, "init"])
     out = runner.invoke(cli, ["--db", db, "codebook", "load", str(book), "--examples", str(tmp_path / "ex.yaml")])
     assert out.exit_code == 0, out.output
     assert "Training examples: 3 from" in out.output

@@ -58,6 +58,12 @@ class Suggestions(ProjectPart):
         """How many suggestions wait for a decision."""
         return pending_suggestion_count(self.db)
 
+    def pending_by_code(self) -> dict[str, int]:
+        """{code id: suggestions waiting for a decision}, most first."""
+        from workbench.store.suggestions import pending_by_code
+
+        return pending_by_code(self.db)
+
     def accept(self, ids: list[int], coder: str) -> list[int]:
         """Turn suggestions into codings by this coder; returns the coding ids."""
         from workbench.autocode.suggestions import accept

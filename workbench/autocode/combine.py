@@ -1,14 +1,19 @@
 """Rules and the semantic classifier together (`autocode --method both`).
 
 Each method alone either over-suggests (keyword rules fire on passing mentions, the classifier on
-loosely related talk) or misses. Together, a suggestion stands when the two agree on its theme:
+loosely related talk) or misses. Together, each pending suggestion is checked against the
+classifier of its theme (its top-level code), which gives every segment a probability:
 
-* a rule suggestion stands where its theme's classifier gives the segment at least CONFIRM;
-* a classifier suggestion stands where its theme's probability is at least ALONE.
+* a rule suggestion stands where that probability is at least CONFIRM (0.4), even when a single
+  keyword fired (its own score then stays 0.50: the score is the rule's, not the classifier's);
+* a classifier suggestion stands where that probability is at least ALONE (0.8), with or without
+  a rule;
+* a theme without a classifier (too few codings and example passages) keeps its suggestions
+  unchecked, and so do similarity suggestions (codes with too few examples for a classifier).
 
-The pending suggestions that fall short are withdrawn (decided ones are never touched). A theme
-without a classifier (too few codings and example passages) keeps its suggestions as they are. Both
-values were chosen on the tuning and development parts of corpus/gold, never on its test part.
+The pending suggestions that fall short are withdrawn (decided ones are never touched), and each
+one that stands gets why in its reason ("...; confirmed by the skills classifier at 0.62 ...").
+Both values were chosen on the tuning and development parts of corpus/gold, never on its test part.
 """
 
 from __future__ import annotations
@@ -21,23 +26,34 @@ def withdraw_unsupported(db, theme_scores: dict[str, dict[int, float]], document
                          confirm: float = CONFIRM, alone: float = ALONE) -> dict:
     """Delete the pending rule and classifier suggestions in these documents (None: all) whose theme has a
     classifier and gives their segment less than `confirm` (rules) or `alone` (classifier); segments the
-    classifier left out (too short) count as 0. Returns how many of each method were withdrawn."""
+    classifier left out (too short) count as 0. The reason of each pending suggestion that stands says why.
+    Returns how many of each method were withdrawn."""
+    from workbench.autocode.reasons import verdict, with_verdict
     from workbench.store.codes import ancestor_chains
-    from workbench.store.suggestions import pending_segment_suggestions, withdraw_pending
+    from workbench.store.suggestions import (
+        pending_segment_suggestions,
+        set_reasons,
+        suggestions_by_id,
+        withdraw_pending,
+    )
 
     out = {"rules": 0, "classifier": 0}
-    if not theme_scores:
-        return out
     chains = ancestor_chains(db)
     cut = {"rules": confirm, "classifier": alone}
-    doomed = []
-    pending = pending_segment_suggestions(db, ("rules", "classifier"), document_ids)
+    doomed, kept = [], {}
+    pending = pending_segment_suggestions(db, ("rules", "classifier", "semantic"), document_ids)
     for suggestion_id, segment_id, code_id, method in pending:
-        by_segment = theme_scores.get(chains.get(code_id, [code_id])[-1])
-        if by_segment is not None and by_segment.get(segment_id, 0.0) < cut[method]:
+        theme = chains.get(code_id, [code_id])[-1]
+        by_segment = theme_scores.get(theme)
+        score = None if by_segment is None else by_segment.get(segment_id, 0.0)
+        if score is not None and method in cut and score < cut[method]:
             doomed.append(suggestion_id)
             out[method] += 1
+        else:
+            kept[suggestion_id] = verdict(method, theme, score, confirm, alone)
     withdraw_pending(db, doomed)
+    rows = suggestions_by_id(db, list(kept))
+    set_reasons(db, {i: with_verdict(rows[i]["reason"], why) for i, why in kept.items() if i in rows})
     return out
 
 
@@ -45,5 +61,5 @@ def describe_withdrawn(withdrawn: dict | None) -> str:
     """One line for the CLI and the app; empty when nothing was withdrawn."""
     if not withdrawn or not any(withdrawn.values()):
         return ""
-    return (f"withdrawn where rules and classifier disagree: {withdrawn['rules']} rule and "
-            f"{withdrawn['classifier']} classifier suggestions")
+    return (f"withdrawn: {withdrawn['rules']} rule suggestions their theme's classifier gave under {CONFIRM:.2f} "
+            f"and {withdrawn['classifier']} classifier suggestions under {ALONE:.2f}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from workbench.autocode.reasons import describe, show_pattern
 from workbench.store.codes import scope_codes
 from workbench.store.segments import segment_batches
 
@@ -29,8 +30,9 @@ class Rule:
     id: str
     code_id: str
     kind: str
-    pattern: str
+    pattern: str  # the keyword, phrase or lemma; a token pattern's number (as in its id)
     order: int
+    shown: str = ""  # a token pattern itself, as compact JSON, for reasons
 
 
 @dataclass
@@ -122,7 +124,8 @@ def compile_rules(codes: list[dict], pipeline=None) -> RuleSet:
         for key, kind in KINDS:
             for i, pattern in enumerate(patterns.get(key) or [], 1):
                 label = str(i) if kind == "token" else " ".join(str(pattern).split())
-                rule = Rule(f"rule:{code['id']}:{kind}:{label}", code["id"], kind, label, len(rs.rules))
+                rule = Rule(f"rule:{code['id']}:{kind}:{label}", code["id"], kind, label, len(rs.rules),
+                            show_pattern(pattern) if kind == "token" else label)
                 if rule.id in rs.rules:
                     continue
                 if kind in ("keyword", "phrase"):
@@ -330,22 +333,6 @@ def _set_lemmas(doc, lemma_hashes: set[int], pipeline, lookup_lemma) -> None:
         if h in lemma_hashes:
             token = doc[i]
             token.lemma_ = lookup_lemma(pipeline, token.text)
-
-
-def describe(rs: RuleSet, hits: list[tuple[int, str, str]]) -> dict:
-    """Score, source (first rule to fire) and reason for one code's hits in one segment."""
-    hits = sorted(hits, key=lambda h: (h[0], rs.rules[h[1]].order))
-    seen: dict[str, str] = {}
-    for _, rule_id, text in hits:
-        seen.setdefault(rule_id, text)
-    parts = []
-    for rule_id, text in seen.items():
-        rule = rs.rules[rule_id]
-        name = f"token pattern {rule.pattern}" if rule.kind == "token" else f"{rule.kind} {rule.pattern!r}"
-        parts.append(name + (f" ({text})" if text.lower() != rule.pattern.lower() else ""))
-    reason = f"{len(seen)} rule hit{'s' if len(seen) > 1 else ''}: " + "; ".join(parts)
-    return {"source": hits[0][1], "score": round(1 - 0.5 ** len(seen), 4),
-            "reason": reason if len(reason) <= 300 else reason[:297] + "..."}
 
 
 def suggest_rules(db, code_ids: list[str] | None = None, document_ids: list[int] | None = None,

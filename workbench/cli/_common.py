@@ -42,10 +42,27 @@ class Group(click.Group):
             raise CliError(error) from exc
 
 
-def project_of(ctx):
-    from workbench.project import Project
+NO_PROJECT_HINT = "create it with `workbench init`, or check --db (or $WORKBENCH_DB)"
 
-    return Project(ctx.obj["db"])
+
+def project_of(ctx, create: bool = False, hint: str = NO_PROJECT_HINT):
+    """The project at --db; only commands that make one (init, ingest --create) pass create=True, so a
+    mistyped path is an error (with `hint`) rather than a new empty project."""
+    from workbench.errors import ProjectError
+    from workbench.project import Project
+    from workbench.store.database import resolve_db_path
+
+    path = resolve_db_path(ctx.obj["db"])
+    if not create and not path.exists():
+        raise ProjectError(f"no project at {path}", hint=hint)
+    return Project(path, create=create)
+
+
+def coder_option(help_text: str):
+    """The --coder option of a command that writes: optional, as $WORKBENCH_CODER or the project's default
+    coder stand in."""
+    return click.option("--coder", help=f"{help_text} Default: $WORKBENCH_CODER, else the project's default "
+                                        "coder (`workbench coders default NAME`).")
 
 
 def emit_json(data) -> None:
@@ -131,11 +148,3 @@ def parse_where(items) -> dict[str, str]:
 def cli(ctx, db, debug):
     """Qualitative research workbench: ingest sources, search and code them."""
     ctx.obj = {"db": db, "debug": debug}
-
-
-def clock(seconds) -> str:
-    """Seconds as HH:MM:SS, or '' when absent."""
-    if seconds is None:
-        return ""
-    s = int(seconds)
-    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"

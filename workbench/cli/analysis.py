@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+import math
+
 import click
 
-from workbench.cli._common import cli, json_output, parse_where, project_of, shorten, split_list
+from workbench.cli._common import (
+    cli,
+    console,
+    json_output,
+    parse_where,
+    project_of,
+    shorten,
+    split_list,
+)
+from workbench.cli.tables import (
+    LABEL_WIDTH,
+    Column,
+    clip,
+    csv_option,
+    echo_csv,
+    one_format,
+    print_counts,
+    print_rows,
+)
+from workbench.render import clock
 from workbench.store.documents import DOCUMENT_TYPES
 
-
-def _print_frame(frame) -> None:
-    import pandas as pd
-
-    with pd.option_context("display.max_rows", 200, "display.max_columns", 50, "display.width", 200,
-                           "display.max_colwidth", 60):
-        click.echo(frame.to_string() if not frame.empty else "(nothing coded)")
+EXCERPT_CHARS = 280  # a longer excerpt is cut with an ellipsis on the terminal (--json and --csv keep it whole)
 
 
 def _frame_records(frame):
@@ -22,8 +37,54 @@ def _frame_records(frame):
     return frame_records(frame)
 
 
-def _print_excerpts(frame) -> None:
-    _print_frame(frame[["coding_id", "code_id", "title", "speaker", "coder", "text"]])
+def _where(row) -> str:
+    """The document's title, then the speaker and the page or time where the excerpt starts, where known."""
+    place = [str(row.speaker) if _known(row.speaker) else "",
+             f"p. {int(row.page)}" if _known(row.page) else clock(row.time_start) if _known(row.time_start) else ""]
+    return clip(row.title, 2 * LABEL_WIDTH) + ("\n" + " · ".join(p for p in place if p) if any(place) else "")
+
+
+def _known(value) -> bool:
+    """Not None, NaN or empty."""
+    return value is not None and not (isinstance(value, float) and math.isnan(value)) and value != ""
+
+
+def _print_excerpts(frame, as_csv) -> None:
+    """One row an excerpt: id, code, where it comes from, its text wrapped (and cut when long)."""
+    if as_csv:
+        echo_csv(frame.assign(page=frame["page"].astype("Int64")))
+        return
+    side = max(14, min(LABEL_WIDTH, console().width // 5))
+    coders = frame["coder"].nunique() > 1
+    columns = [Column("id", "right"), Column("code", max_width=side, wrap=True),
+               Column("document", max_width=side, wrap=True), *([Column("coder", max_width=12)] if coders else []),
+               Column("text", wrap=True, min_width=20)]
+    print_rows(columns, ((row.coding_id, row.code_id, _where(row), *([row.coder] if coders else []),
+                          clip(row.text, EXCERPT_CHARS)) for row in frame.itertuples(index=False)), lines=True)
+
+
+def _print_matrix(frame, as_csv, cols) -> None:
+    """Codes down, columns across; by document the columns are document ids (in order), their titles listed below."""
+    if as_csv:
+        echo_csv(frame, "code")
+        return
+    if cols == "document":
+        frame = frame[sorted(frame.columns, key=lambda c: int(str(c).partition(":")[0]))]
+    titles = [str(c).partition(": ") for c in frame.columns] if cols == "document" else []
+    print_counts([("code", [str(c) for c in frame.index])], [key for key, _, _ in titles] or list(map(str, frame.columns)),
+                 frame.values.tolist())
+    if titles and not frame.empty:
+        click.echo("")
+        print_rows([Column("doc", "right"), Column("title")], ((key, title) for key, _, title in titles))
+
+
+def _print_cooccurrence(frame, as_csv) -> None:
+    """Codes numbered down the side; the columns are the same codes by number."""
+    if as_csv:
+        echo_csv(frame, "code")
+        return
+    keys = [str(k) for k in range(1, len(frame.index) + 1)]
+    print_counts([("#", keys), ("code", [str(c) for c in frame.index])], keys, frame.values.tolist())
 
 
 @cli.command()
@@ -33,10 +94,12 @@ def _print_excerpts(frame) -> None:
 @click.option("--type", "doc_type", type=click.Choice(DOCUMENT_TYPES), help="Only this document type.")
 @click.option("--where", multiple=True, metavar="NAME=VALUE", help="Attribute filter, repeatable.")
 @click.option("--speaker", help="Only excerpts from this speaker's turns.")
+@csv_option
 @json_output(text=_print_excerpts, data=_frame_records)
 @click.pass_context
-def excerpts(ctx, code_id, exact, coder, doc_type, where, speaker):
+def excerpts(ctx, code_id, exact, coder, doc_type, where, speaker, as_csv, as_json):
     """Coded excerpts with their document, speaker, page and attributes."""
+    one_format(as_json, as_csv)
     return project_of(ctx).codings.excerpts(code=code_id, with_subcodes=not exact, coder=coder, doc_type=doc_type,
                                             attributes=parse_where(where), speaker=speaker)
 
@@ -48,11 +111,13 @@ def excerpts(ctx, code_id, exact, coder, doc_type, where, speaker):
               help="Count coded segments or documents.")
 @click.option("--coder", help="Only this coder's codings.")
 @click.option("--no-rollup", is_flag=True, help="Do not count sub-code codings for their parents.")
-@json_output(text=_print_frame, data=lambda frame: {"rows": list(frame.index), "cols": [str(c) for c in frame.columns],
-                                                    "counts": frame.values.tolist()})
+@csv_option
+@json_output(text=_print_matrix, data=lambda frame: {"rows": list(frame.index), "cols": [str(c) for c in frame.columns],
+                                                     "counts": frame.values.tolist()})
 @click.pass_context
-def matrix(ctx, rows, cols, count, coder, no_rollup):
+def matrix(ctx, rows, cols, count, coder, no_rollup, as_csv, as_json):
     """Code x document (or x attribute value) matrix of counts."""
+    one_format(as_json, as_csv)
     return project_of(ctx).codings.matrix(cols, count, coder, not no_rollup)
 
 
@@ -61,10 +126,13 @@ def matrix(ctx, rows, cols, count, coder, no_rollup):
               help="Count segments or documents that carry both codes.")
 @click.option("--coder", help="Only this coder's codings.")
 @click.option("--rollup", is_flag=True, help="Count sub-code codings for their parents too.")
-@json_output(text=_print_frame, data=lambda frame: {"codes": list(frame.index), "counts": frame.values.tolist()})
+@csv_option
+@json_output(text=_print_cooccurrence, data=lambda frame: {"codes": list(frame.index),
+                                                           "counts": frame.values.tolist()})
 @click.pass_context
-def cooccurrence(ctx, unit, coder, rollup):
+def cooccurrence(ctx, unit, coder, rollup, as_csv, as_json):
     """Code co-occurrence: how often two codes are on the same segment or document."""
+    one_format(as_json, as_csv)
     return project_of(ctx).codings.cooccurrence(unit, coder, rollup)
 
 

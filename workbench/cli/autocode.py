@@ -4,24 +4,37 @@ from __future__ import annotations
 
 import click
 
-from workbench.cli._common import cli, json_output, print_table, project_of, shorten, split_list
+from workbench.cli._common import cli, coder_option, json_output, print_table, project_of, shorten, split_list
+
+
+def describe_pending(pending: dict[str, int]) -> str:
+    """One line: how many suggestions wait for review, in all and per code (most first)."""
+    total = sum(pending.values())
+    if not total:
+        return "Waiting for review: no suggestions."
+    per_code = ", ".join(f"{code} {n}" for code, n in pending.items())
+    return f"Waiting for review: {total} suggestion{'s' if total != 1 else ''} — {per_code}"
 
 
 def _print_run(result) -> None:
     from workbench.autocode.combine import describe_withdrawn
 
     withdrawn = describe_withdrawn(result.pop("withdrawn", None))
+    pending = result.pop("pending", {})
     for name, stats in result.items():
         click.echo(f"{name}: {stats.get('new', stats.get('suggestions', 0))} new suggestions "
                    f"over {stats.get('segments', 0)} segments")
     if withdrawn:
         click.echo(withdrawn)
-    click.echo("Review them with `workbench suggestions`.")
+    click.echo(describe_pending(pending))
+    if pending:
+        click.echo("Review them with `workbench suggestions`.")
 
 
 @cli.command()
 @click.option("--method", type=click.Choice(["rules", "semantic", "both"]), default="rules", show_default=True,
-              help="Codebook patterns (spaCy), embedding similarity, or both (where they agree on the theme).")
+              help="Codebook patterns (spaCy), embedding similarity, or both: rule suggestions the theme's "
+                   "classifier gives at least 0.4, classifier suggestions at 0.8 or more alone.")
 @click.option("--codes", help="Comma-separated code ids (default: every code).")
 @click.option("--document", "documents", multiple=True, help="Only this document (repeatable).")
 @click.option("--threshold", type=float, help="Semantic: similarity threshold for every code.")
@@ -33,11 +46,13 @@ def autocode(ctx, method, codes, documents, threshold, include_interviewer, as_j
     from rich.console import Console
     from rich.progress import Progress
 
+    project = project_of(ctx)
     with Progress(console=Console(stderr=True), transient=True, disable=as_json) as bar:
         task = bar.add_task(f"Suggesting ({method})", total=None)
-        return project_of(ctx).suggestions.run(
+        result = project.suggestions.run(
             method, split_list(codes), list(documents) or None, threshold, include_interviewer=include_interviewer,
             progress=lambda done, total: bar.update(task, completed=done, total=total))
+    return {**result, "pending": project.suggestions.pending_by_code()}
 
 
 def _print_suggestions(rows) -> None:
@@ -71,6 +86,7 @@ def _decide(ctx, ids, all_, code_id, min_score, method, coder, accept: bool):
         raise click.UsageError("give suggestion ids or --all, not both")
     if not ids and not all_:
         raise click.UsageError("give suggestion ids, or --all with --code/--min-score/--method")
+    coder = project.codings.coder_for(coder)
     if accept:
         done = project.suggestions.accept(list(ids), coder) if ids else project.suggestions.accept_where(coder, code_id, min_score, method)
         click.echo(f"Accepted {len(done)} suggestion{'s' if len(done) != 1 else ''} as codings by {coder}.")
@@ -88,7 +104,7 @@ def _decide(ctx, ids, all_, code_id, min_score, method, coder, accept: bool):
 @click.option("--code", "code_id", help="With --all: only this code.")
 @click.option("--min-score", type=float, help="With --all: only suggestions scoring at least this.")
 @click.option("--method", type=click.Choice(["rules", "semantic", "classifier", "topic"]), help="With --all: only this method.")
-@click.option("--coder", required=True, help="Who accepts (the codings are theirs).")
+@coder_option("Who accepts (the codings are theirs).")
 @click.pass_context
 def accept(ctx, ids, all_, code_id, min_score, method, coder):
     """Accept suggestions: each becomes a coding with the rule or method as its source."""
@@ -101,7 +117,7 @@ def accept(ctx, ids, all_, code_id, min_score, method, coder):
 @click.option("--code", "code_id", help="With --all: only this code.")
 @click.option("--below", "min_score", type=float, help="With --all: only suggestions scoring below this.")
 @click.option("--method", type=click.Choice(["rules", "semantic", "classifier", "topic"]), help="With --all: only this method.")
-@click.option("--coder", required=True, help="Who rejects.")
+@coder_option("Who rejects.")
 @click.pass_context
 def reject(ctx, ids, all_, code_id, min_score, method, coder):
     """Reject suggestions; they stay recorded as rejected and are not suggested again."""

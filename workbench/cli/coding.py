@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import click
 
-from workbench.cli._common import Group, cli, console, echo_lines, json_output, print_table, project_of, shorten
+from workbench.cli._common import (
+    Group,
+    cli,
+    coder_option,
+    console,
+    echo_lines,
+    json_output,
+    print_table,
+    project_of,
+    shorten,
+)
 
 
 @cli.group(cls=Group)
@@ -141,7 +151,7 @@ def codebook_delete(ctx, code_id, delete_codings, to_parent):
 @json_output(text=lambda rows: echo_lines(f"{r['name']}\t{r['codings']} codings" for r in rows))
 @click.pass_context
 def coders(ctx):
-    """List coders (each coding records who made it), or add one."""
+    """List coders (each coding records who made it), add one, or set the project's default coder."""
     if not ctx.invoked_subcommand:
         return project_of(ctx).codings.coders()
 
@@ -154,29 +164,74 @@ def coders_add(ctx, name):
     click.echo(f"Coder {project_of(ctx).codings.add_coder(name)} ready.")
 
 
+@coders.command(name="default")
+@click.argument("name", required=False)
+@click.option("--clear", is_flag=True, help="Remove the project's default coder.")
+@click.pass_context
+def coders_default(ctx, name, clear):
+    """Show the project's default coder, or set it (used when --coder and $WORKBENCH_CODER are absent)."""
+    codings = project_of(ctx).codings
+    if clear or name:
+        if clear and name:
+            raise click.UsageError("give a NAME or --clear, not both")
+        set_to = codings.set_default_coder(None if clear else name)
+        click.echo(f"Default coder: {set_to}." if set_to else "No default coder.")
+    else:
+        current = codings.default_coder()
+        click.echo(current if current else "No default coder (set one with `workbench coders default NAME`).")
+
+
+def _span_arguments(rest: tuple[str, ...], segment: int | None, phrase: str | None) -> tuple:
+    """START, END and CODE from the positional arguments of `code` (only CODE with --segment)."""
+    if phrase is not None and segment is None:
+        raise click.UsageError("--text needs --segment: the words are looked for in that segment")
+    if segment is not None:
+        if len(rest) != 1:
+            raise click.UsageError("with --segment give DOC and CODE only, "
+                                   "e.g. `workbench code 3 skills --segment 120`")
+        return None, None, rest[0]
+    if len(rest) != 3:
+        raise click.UsageError("give DOC START END CODE, or DOC CODE with --segment ID [--text WORDS]")
+    try:
+        return int(rest[0]), int(rest[1]), rest[2]
+    except ValueError:
+        raise click.UsageError(f"START and END are character offsets (whole numbers), not {rest[0]!r} and "
+                               f"{rest[1]!r}; `workbench segments DOC` shows them") from None
+
+
 @cli.command()
 @click.argument("doc")
-@click.argument("start", type=int)
-@click.argument("end", type=int)
-@click.argument("code_id", metavar="CODE")
-@click.option("--coder", required=True, help="Who is coding (see `workbench coders`).")
+@click.argument("rest", nargs=-1, metavar="[START END] CODE")
+@click.option("--segment", type=int, help="Code this segment (ids and offsets: `workbench segments DOC`, "
+                                          "`workbench search`) instead of START END.")
+@click.option("--text", "phrase", help="With --segment: code only these exact words of it (any spacing or line "
+                                       "breaks match; capitals count).")
+@coder_option("Who is coding (see `workbench coders`).")
 @click.option("--memo", help="A memo on this coding.")
 @click.pass_context
-def code(ctx, doc, start, end, code_id, coder, memo):
-    """Code characters START to END (exclusive) of a document with CODE."""
-    coding_id = project_of(ctx).codings.code(doc, start, end, code_id, coder, memo)
+def code(ctx, doc, rest, segment, phrase, coder, memo):
+    """Code characters START to END (exclusive) of a document with CODE, or a segment (--segment), or words
+    in it (--segment with --text). Offsets are those `workbench segments DOC` and `workbench search` show."""
+    start, end, code_id = _span_arguments(rest, segment, phrase)
+    codings = project_of(ctx).codings
+    coder = codings.coder_for(coder)
+    if segment is None:
+        coding_id = codings.code(doc, start, end, code_id, coder, memo)
+    else:
+        coding_id = codings.code_phrase(segment, phrase, code_id, coder, memo, document=doc)
     click.echo(f"Coding {coding_id}.")
 
 
 @cli.command(name="code-segment")
 @click.argument("segment", type=int)
 @click.argument("code_id", metavar="CODE")
-@click.option("--coder", required=True, help="Who is coding (see `workbench coders`).")
+@coder_option("Who is coding (see `workbench coders`).")
 @click.option("--memo", help="A memo on this coding.")
 @click.pass_context
 def code_segment(ctx, segment, code_id, coder, memo):
     """Code a whole segment (turn, paragraph, cue) with CODE."""
-    coding_id = project_of(ctx).codings.code_segment(segment, code_id, coder, memo)
+    codings = project_of(ctx).codings
+    coding_id = codings.code_segment(segment, code_id, codings.coder_for(coder), memo)
     click.echo(f"Coding {coding_id}.")
 
 
@@ -232,11 +287,13 @@ def memo():
 @click.option("--document", help="Document id or title.")
 @click.option("--code", "code_id", help="Code id.")
 @click.option("--coding", type=int, help="Coding id.")
-@click.option("--author", help="Who wrote it.")
+@click.option("--author", help="Who wrote it. Default: $WORKBENCH_CODER, else the project's default coder, "
+                               "else nobody.")
 @click.pass_context
 def memo_add(ctx, text, document, code_id, coding, author):
     """Add a memo to one document, code or coding."""
-    memo_id = project_of(ctx).codings.add_memo(text, document, code_id, coding, author)
+    codings = project_of(ctx).codings
+    memo_id = codings.add_memo(text, document, code_id, coding, codings.coder_for(author, required=False))
     click.echo(f"Memo {memo_id}.")
 
 

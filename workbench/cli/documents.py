@@ -7,7 +7,6 @@ import click
 from workbench.cli._common import (
     Group,
     cli,
-    clock,
     console,
     echo_lines,
     json_output,
@@ -18,6 +17,7 @@ from workbench.cli._common import (
     shorten,
 )
 from workbench.errors import WorkbenchError
+from workbench.render import clock
 from workbench.store.documents import DOCUMENT_TYPES
 
 
@@ -25,11 +25,23 @@ from workbench.store.documents import DOCUMENT_TYPES
 @click.pass_context
 def init(ctx):
     """Create a project file (or bring an old one up to date)."""
-    project = project_of(ctx)
+    project = project_of(ctx, create=True)
     click.echo(f"Project ready: {project.path}")
 
 
 LIST_ALL_UP_TO = 200  # outcomes; above this the table lists only what was not ingested
+
+
+def _nothing_new(outcomes) -> str | None:
+    """One line for a batch where every file was already in the project; None when anything else happened."""
+    if not outcomes or any(o.status != "duplicate" for o in outcomes):
+        return None
+    files = len({o.path for o in outcomes})
+    if files == 1:
+        o = outcomes[0]
+        return (f"Nothing new: {o.path.rsplit('/', 1)[-1]} is already in the project as document {o.document_id} "
+                "(1 duplicate).")
+    return f"Nothing new: all {files} files are already in the project ({files} duplicates)."
 
 
 def _print_outcomes(outcomes, debug: bool) -> None:
@@ -40,6 +52,10 @@ def _print_outcomes(outcomes, debug: bool) -> None:
     from rich.table import Table
 
     out = console()
+    nothing_new = _nothing_new(outcomes)
+    if nothing_new:
+        out.print(nothing_new, markup=False)
+        return
     table = Table("file", "status", "doc", "type", "segments", "note")
     listed = outcomes if len(outcomes) <= LIST_ALL_UP_TO else [o for o in outcomes if o.status != "ingested"]
     # Survey rows of one file with the same status share a line.
@@ -53,7 +69,7 @@ def _print_outcomes(outcomes, debug: bool) -> None:
         elif o.part:
             name += f" ({o.part})"
         note = o.error or "; ".join(dict.fromkeys(w for g in group for w in g.warnings))
-        note = note.replace(f"{base}: ", "")  # the file column already names it
+        note = note.replace(f"{path}: ", "").replace(f"{base}: ", "")  # the file column already names it
         style = {"failed": "red", "duplicate": "yellow", "skipped": "dim"}.get(status, "")
         table.add_row(escape(name), f"[{style}]{status}[/]" if style else status,
                       "-".join(dict.fromkeys([ids[0], ids[-1]])) if ids else "", o.type or "",
@@ -96,16 +112,18 @@ def _outcome_records(outcomes) -> list[dict]:
               help="Processes reading files (0: every core for batches of 64 files or more).")
 @click.option("--max-file-mb", type=click.FloatRange(min=0, min_open=True), default=512, show_default=True,
               help="Refuse files larger than this.")
+@click.option("--create", is_flag=True, help="Create the project file (--db) if it does not exist yet.")
 @json_output(text=_print_outcomes, data=_outcome_records,
              fails=lambda outcomes: any(o.status == "failed" for o in outcomes))
 @click.pass_context
 def ingest(ctx, paths, doc_type, manifest, password, time_limit, survey_mode, text_column, pseudonymise,
-           pseudonym_map, pseudonym_terms, workers, max_file_mb, as_json):
-    """Ingest files and folders (recursively) into the project."""
+           pseudonym_map, pseudonym_terms, workers, max_file_mb, create, as_json):
+    """Ingest files and folders (recursively) into the project (made by `workbench init`, or here with --create)."""
     from rich.console import Console
     from rich.progress import Progress
 
-    project = project_of(ctx)
+    project = project_of(ctx, create=create, hint="create it with `workbench init` or ingest with --create; "
+                                                  "or check --db (or $WORKBENCH_DB)")
     pseudonymiser = pseudonymiser_of(project, pseudonymise, pseudonym_map, pseudonym_terms)
     with Progress(console=Console(stderr=True), transient=True, disable=as_json) as bar:
         task = bar.add_task("Ingesting", total=None)
@@ -208,10 +226,12 @@ def _print_hits(hits) -> None:
     for h in hits:
         where_ = ", ".join(x for x in (h["speaker"], f"p. {h['page']}" if h["page"] else "",
                                        clock(h["time_start"])) if x)
-        out.print(f"[bold]{escape(h['title'])}[/] (doc {h['document_id']}, segment {h['segment_id']}"
-                  f"{', ' + escape(where_) if where_ else ''})")
+        out.print(f"[bold]{escape(h['title'])}[/] (doc {h['document_id']}, segment {h['segment_id']}, "
+                  f"chars {h['start']}-{h['end']}{', ' + escape(where_) if where_ else ''})")
         out.print(f"  {escape(h['left'])}[reverse]{escape(h['match'])}[/]{escape(h['right'])}")
     out.print(f"{len(hits)} result{'s' if len(hits) != 1 else ''}")
+    if hits:
+        out.print('Code a hit: workbench code DOC CODE --segment SEGMENT [--text "its exact words"]', markup=False)
 
 
 @cli.command()

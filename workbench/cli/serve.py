@@ -49,16 +49,23 @@ def serve_command(db: str, port: int = 8501, password_env: str | None = None, ma
 @click.pass_context
 def serve(ctx, port, password_env, max_upload_mb, print_command):
     """Start the browser app on the project (--db): import, read, code, compare and export in one page."""
-    import subprocess
-
     argv, env = serve_command(ctx.obj["db"], port, password_env, max_upload_mb)
     if print_command:
         click.echo(" ".join(argv))
         return
     where = "all interfaces (password required)" if password_env else "this machine only"
     click.echo(f"Serving {env['WORKBENCH_DB']} at http://localhost:{port} ({where}); Ctrl+C stops it.", err=True)
-    try:
-        code = subprocess.call(argv, env=env, cwd=APP.parent)
-    except KeyboardInterrupt:
-        code = 0
-    ctx.exit(code)
+    if os.name != "posix":  # Windows has no exec that keeps the process: run Streamlit as a child instead
+        import subprocess
+
+        try:
+            code = subprocess.call(argv, env=env, cwd=APP.parent)
+        except KeyboardInterrupt:
+            code = 0
+        ctx.exit(code)
+    # Streamlit takes this process's place, so a SIGTERM or SIGINT sent to `workbench serve` (by a process
+    # manager, a container stop, Ctrl+C) reaches the server itself and no server outlives the command.
+    os.chdir(APP.parent)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(argv[0], argv, env)

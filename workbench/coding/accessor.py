@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from workbench.coding.filters import ExcerptFilter
+from workbench.errors import CodingError, NotFoundError
 from workbench.store import codings as stored
+from workbench.store import settings
 from workbench.store.database import ProjectPart
 from workbench.store.documents import resolve_document
+
+CODER_ENV = "WORKBENCH_CODER"
+NO_CODER_HINT = (f"pass --coder NAME, set ${CODER_ENV}, or set the project's default coder with "
+                 "`workbench coders default NAME`")
 
 
 class Codings(ProjectPart):
@@ -24,6 +31,29 @@ class Codings(ProjectPart):
         """Every coder with their coding count."""
         return stored.list_coders(self.db)
 
+    def default_coder(self) -> str | None:
+        """The project's default coder (used when no coder is given), or None."""
+        return settings.get_setting(self.db, settings.DEFAULT_CODER)
+
+    def set_default_coder(self, name: str | None) -> str | None:
+        """Make `name` the project's default coder (registering it), or clear the default with None."""
+        if name is None:
+            settings.delete_setting(self.db, settings.DEFAULT_CODER)
+            return None
+        name = stored.add_coder(self.db, name)
+        settings.set_setting(self.db, settings.DEFAULT_CODER, name)
+        return name
+
+    def coder_for(self, name: str | None = None, required: bool = True) -> str | None:
+        """Who makes a write: `name`, else $WORKBENCH_CODER, else the project's default coder (CodingError
+        when none is set and `required`, else None)."""
+        for candidate in (name, os.environ.get(CODER_ENV), self.default_coder()):
+            if candidate and candidate.strip():
+                return candidate.strip()
+        if required:
+            raise CodingError("no coder given: every coding records who made it", hint=NO_CODER_HINT)
+        return None
+
     def code(self, document: int | str, start: int, end: int, code_id: str, coder: str,
              memo: str | None = None, source: str = "manual") -> int:
         """Code a span of a document; returns the coding id."""
@@ -33,6 +63,40 @@ class Codings(ProjectPart):
         """Code a whole segment (turn or paragraph)."""
         seg = stored.segment_span(self.db, segment_id)
         return stored.code_span(self.db, seg["document_id"], seg["start"], seg["end"], code_id, coder, memo)
+
+    def code_phrase(self, segment_id: int, text: str | None, code_id: str, coder: str, memo: str | None = None,
+                    document: int | str | None = None) -> int:
+        """Code the words `text` inside one segment (the whole segment when text is None); returns the coding id.
+
+        The phrase must occur once in the segment, case-sensitive, with any whitespace matching any run
+        of spaces or line breaks; `document`, when given, must be the segment's document.
+        """
+        from workbench.coding.spans import phrase_spans
+        from workbench.store.segments import segment_details
+
+        found = segment_details(self.db, [segment_id])
+        if not found:
+            raise NotFoundError(f"no segment {segment_id}", hint="list segments with `workbench segments DOC`")
+        seg = found[0]
+        if document is not None and self._doc_id(document) != seg["document_id"]:
+            raise CodingError(f"segment {segment_id} is not in document {document}",
+                              hint=f"it is in document {seg['document_id']} ({seg['title']}); "
+                                   f"list segments with `workbench segments {seg['document_id']}`")
+        start, end = seg["start"], seg["end"]
+        if text is not None and not text.split():
+            raise CodingError("the words to code are empty",
+                              hint="give words of the segment, or leave them out to code the whole segment")
+        if text is not None:
+            spans = phrase_spans(seg["text"], text)
+            if not spans:
+                raise CodingError(f"segment {segment_id} does not contain {text.strip()!r}",
+                                  hint=_not_found_hint(seg["text"], text))
+            if len(spans) > 1:
+                raise CodingError(f"{text.strip()!r} occurs {len(spans)} times in segment {segment_id}",
+                                  hint="give a longer phrase, one that occurs once in the segment")
+            start, end = seg["start"] + spans[0][0], seg["start"] + spans[0][1]
+        snippet = seg["text"][start - seg["start"]:end - seg["start"]]  # the store checks it against the document
+        return stored.code_span(self.db, seg["document_id"], start, end, code_id, coder, memo, snippet=snippet)
 
     def code_segments(self, segment_ids: list[int], code_id: str, coder: str, memo: str | None = None) -> list[int]:
         """Code whole segments with one code in one transaction (all or nothing); returns the coding ids."""
@@ -73,7 +137,7 @@ class Codings(ProjectPart):
         ExcerptFilter fields."""
         from workbench.coding.queries import excerpts
 
-        return excerpts(self.db, *ExcerptFilter.of(filters, **criteria).as_args())
+        return excerpts(self.db, ExcerptFilter.of(filters, **criteria))
 
     def matrix(self, cols: str = "document", count: str = "segments", coder: str | None = None, rollup: bool = True):
         """Codes x documents / document types / attribute values (`attribute:NAME`), as a DataFrame."""
@@ -93,3 +157,14 @@ class Codings(ProjectPart):
         from workbench.coding.agreement import agreement
 
         return agreement(self.db, coder_a, coder_b, unit, codes, skip_uncoded, with_subcodes)
+
+
+def _not_found_hint(segment_text: str, phrase: str, width: int = 160) -> str:
+    """What the segment says (shortened), and a word on capitals when only they differ."""
+    from workbench.coding.spans import phrase_spans
+
+    shown = " ".join(segment_text.split())
+    shown = shown if len(shown) <= width else shown[:width - 3] + "..."
+    case = " (matching is case-sensitive: the phrase is there with other capitals)" \
+        if phrase_spans(segment_text.lower(), phrase.lower()) else ""
+    return f"the segment reads: {shown!r}{case}"

@@ -26,7 +26,3 @@ class ExcerptFilter:
         if unknown:
             raise TypeError(f"unknown filter criteria: {', '.join(sorted(unknown))}")
         return replace(base, **criteria) if criteria else base
-
-    def as_args(self) -> tuple:
-        """(code, with_subcodes, coder, doc_type, attributes, speaker), the order the query functions take."""
-        return self.code, self.with_subcodes, self.coder, self.doc_type, self.attributes, self.speaker

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from workbench.coding.filters import ExcerptFilter
 from workbench.store.attributes import attribute_rows
 from workbench.store.codes import ancestor_chains, code_rows, descendants, get_code
 from workbench.store.codings import coded_segment_rows, excerpt_rows
@@ -30,17 +31,17 @@ def code_paths(db, separator: str = " / ", codes: Sequence[Mapping[str, Any]] | 
     return paths
 
 
-def excerpts(db, code: str | None = None, with_subcodes: bool = True, coder: str | None = None,
-             doc_type: str | None = None, attributes: dict[str, str] | None = None,
-             speaker: str | None = None):
+def excerpts(db, filters: ExcerptFilter | None = None):
     """Coded excerpts as a pandas DataFrame, one row per coding, with document attributes as columns."""
     import pandas as pd
 
+    filters = filters or ExcerptFilter()
+    code, speaker = filters.code, filters.speaker
     ids = None
     if code:
         get_code(db, code)
-        ids = descendants(db, code) if with_subcodes else [code]
-    frame = pd.DataFrame(excerpt_rows(db, ids, coder, doc_type, attributes),
+        ids = descendants(db, code) if filters.with_subcodes else [code]
+    frame = pd.DataFrame(excerpt_rows(db, ids, filters.coder, filters.doc_type, filters.attributes),
                          columns=["coding_id", "code_id", "document_id", "title", "type", "speaker", "page",
                                   "time_start", "start", "end", "text", "coder", "memo", "source", "created_at"])
     if speaker:

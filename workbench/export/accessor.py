@@ -17,20 +17,22 @@ class Exports(ProjectPart):
         """The excerpt export table (one row per coding, fixed columns, attributes sorted) as a DataFrame."""
         from workbench.export.excerpts import excerpt_table
 
-        return excerpt_table(self.db, *ExcerptFilter.of(filters, **criteria).as_args(), pseudonymiser)
+        return excerpt_table(self.db, ExcerptFilter.of(filters, **criteria), pseudonymiser)
 
-    def briefing_content(self, codes: list[str] | None = None, max_quotes: int | None = 5, select: str = "longest",
-                         picked: list[int] | None = None, by=("region", "role"), max_quote_chars: int | None = 700,
-                         title: str | None = None, filters: ExcerptFilter | None = None, pseudonymiser=None,
-                         **criteria):
-        """The content of a briefing per theme: definition, counts by region/firm type, chosen quotations."""
-        from workbench.export.briefing import build_briefing
+    def briefing_content(self, options=None, filters: ExcerptFilter | None = None, pseudonymiser=None, **criteria):
+        """The content of a briefing per theme: definition, counts by region/firm type, chosen quotations;
+        criteria are BriefingOptions or ExcerptFilter fields."""
+        from dataclasses import fields, replace
 
-        chosen = ExcerptFilter.of(filters, **criteria)
-        return build_briefing(self.db, codes=codes, max_quotes=max_quotes, select=select, picked=picked,
-                              coder=chosen.coder, doc_type=chosen.doc_type, attributes=chosen.attributes,
-                              speaker=chosen.speaker, by=by, max_quote_chars=max_quote_chars,
-                              title=title or f"Briefing: {self.path.stem}", pseudonymiser=pseudonymiser)
+        from workbench.export.briefing import BriefingOptions, build_briefing
+
+        option_names = {f.name for f in fields(BriefingOptions)}
+        options = replace(options or BriefingOptions(title=f"Briefing: {self.path.stem}"),
+                          **{k: v for k, v in criteria.items() if k in option_names})
+        if options.title is None:
+            options = replace(options, title=f"Briefing: {self.path.stem}")
+        chosen = ExcerptFilter.of(filters, **{k: v for k, v in criteria.items() if k not in option_names})
+        return build_briefing(self.db, options, chosen, pseudonymiser)
 
     def render(self, scope: str, fmt: str, name: str | None = None, **options) -> tuple[bytes, dict[str, Any]]:
         """The bytes of one export and what it holds; options are those of the scope's content

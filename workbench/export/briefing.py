@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from workbench.coding.filters import ExcerptFilter
 from workbench.errors import ExportError
 
 SELECTIONS = ("longest", "all", "memo", "picked")
 TYPE_LABELS = {"interview": "interview", "focus_group": "focus group", "notes": "meeting notes",
                "document": "document", "survey": "survey"}
+# Documents of each type counted in words: (one, several).
+TYPE_NOUNS = {"interview": ("interview", "interviews"), "focus_group": ("focus group", "focus groups"),
+              "notes": ("set of meeting notes", "sets of meeting notes"), "document": ("document", "documents"),
+              "survey": ("survey response", "survey responses")}
 DEFAULT_BY = ("region", "role")
 BY_LABELS = {"region": "Region", "role": "Firm type", "sector": "Sector", "firm_size": "Firm size"}
 
@@ -49,6 +54,7 @@ class Theme:
     interviews: int
     breakdowns: list[Breakdown] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    types: dict[str, int] = field(default_factory=dict)  # documents of each type (interview, notes...)
 
 
 @dataclass
@@ -64,20 +70,46 @@ class Briefing:
 
 
 def citation(row, fields=("role", "region")) -> str:
-    """'SME owner 1, Tier 2+, West Midlands, interview 2024-10': speaker role, attributes, type and month."""
+    """'SME owner 1, Tier 2+, West Midlands, interview 2024-10': speaker role, attributes, type and month; a
+    document without those attributes is cited by its title, section or page, speaker and time instead."""
+    described = [row.get(name).strip() for name in fields if isinstance(row.get(name), str) and row.get(name).strip()]
+    if not described:
+        return _located(row)
     parts = []
     speaker = row.get("speaker")
     # A speaker label that holds a lower-case word is a role ("College lead"); names and I/R/P3 are left out.
     if isinstance(speaker, str) and any(word.islower() for word in speaker.split()):
         parts.append(speaker)
-    for name in fields:
-        value = row.get(name)
-        if isinstance(value, str) and value.strip() and value not in parts:
-            parts.append(value.strip())
+    parts += [value for value in described if value not in parts]
+    return ", ".join(p for p in [*parts, _kind_and_month(row)] if p)
+
+
+def _kind_and_month(row, plain_documents: bool = True) -> str:
     kind = TYPE_LABELS.get(row.get("type"), row.get("type") or "")
+    kind = "" if kind == "document" and not plain_documents else kind
     date = row.get("date")
-    parts.append(f"{kind} {str(date)[:7]}".strip() if isinstance(date, str) and date else kind)
+    return f"{kind} {str(date)[:7]}".strip() if isinstance(date, str) and date else kind
+
+
+def _located(row) -> str:
+    """'Cluster board meeting notes, section “Actions”, p. 2, Chair, meeting notes 2025-03' (a plain document's
+    type is left out: the title says what it is)."""
+    section, page, speaker, time = (row.get(name) for name in ("section", "page", "speaker", "timestamp"))
+    parts = [str(row.get("title") or "").strip(), f"section “{shorten(section, 80)}”" if section else "",
+             f"p. {int(page)}" if page is not None else "", speaker.strip() if isinstance(speaker, str) else "",
+             time if isinstance(time, str) else "", _kind_and_month(row, plain_documents=False)]
     return ", ".join(p for p in parts if p)
+
+
+def _section(db, headings: dict[int, list], document_id: int, title: str, start: int) -> str | None:
+    """The text of the last heading before `start` in the document (not the title repeated), if any."""
+    from workbench.store.documents import document_segments
+
+    if document_id not in headings:
+        headings[document_id] = [(s["start"], s["text"]) for s in document_segments(db, document_id)
+                                 if s["kind"] == "heading" and s["text"].strip() != title.strip()]
+    before = [text for at, text in headings[document_id] if at <= start]
+    return before[-1] if before else None
 
 
 def shorten(text: str, limit: int | None) -> str:
@@ -104,51 +136,69 @@ def choose(frame, select: str, max_quotes: int | None, picked: list[int] | None)
     return frame.head(max_quotes) if max_quotes else frame
 
 
-def build_briefing(db, codes: list[str] | None = None, max_quotes: int | None = 5, select: str = "longest",
-                   picked: list[int] | None = None, coder: str | None = None, doc_type: str | None = None,
-                   attributes: dict[str, str] | None = None, speaker: str | None = None, by=DEFAULT_BY,
-                   max_quote_chars: int | None = 700, title: str | None = None, pseudonymiser=None) -> Briefing:
+@dataclass(frozen=True)
+class BriefingOptions:
+    """What a briefing covers and how it quotes: themes (code ids; default every top-level code with codings),
+    quotations per theme and which (longest, all, memo, picked ids), attributes to count documents by, the
+    length a quotation is shortened to, and the title."""
+
+    codes: list[str] | None = None
+    max_quotes: int | None = 5
+    select: str = "longest"
+    picked: list[int] | None = None
+    by: tuple = DEFAULT_BY
+    max_quote_chars: int | None = 700
+    title: str | None = None
+
+
+def build_briefing(db, options: BriefingOptions | None = None, filters: ExcerptFilter | None = None,
+                   pseudonymiser=None) -> Briefing:
     """A briefing per theme (top-level codes with codings, or the given codes with their sub-codes)."""
     from workbench.coding.queries import code_paths
     from workbench.export.excerpts import excerpt_table
     from workbench.store.codes import code_rows, descendants, get_code
     from workbench.store.maintenance import project_time
 
+    options, filters = options or BriefingOptions(), filters or ExcerptFilter()
+    codes, select, picked, max_quotes = options.codes, options.select, options.picked, options.max_quotes
     if select not in SELECTIONS:
         raise ExportError(f"unknown quotation choice {select!r}", hint="choose " + ", ".join(SELECTIONS))
     if select == "picked" and not picked:
         raise ExportError("hand-picked quotations need coding ids", hint="give --pick CODING_ID (repeatable)")
     if max_quotes is not None and max_quotes < 0:
         raise ExportError("--max-quotes cannot be negative")
-    frame = excerpt_table(db, None, True, coder, doc_type, attributes, speaker)
+    frame = excerpt_table(db, ExcerptFilter(coder=filters.coder, doc_type=filters.doc_type,
+                                            attributes=filters.attributes, speaker=filters.speaker))
     rows = code_rows(db)
     if codes:
         themes = [get_code(db, c) for c in codes]
     else:
         themes = [r for r in rows if r["parent_id"] is None]
     paths = code_paths(db)
-    built = []
+    built, headings = [], {}
     for code in themes:
         part = frame[frame["code_id"].isin(descendants(db, code["id"]))]
         if part.empty and not codes:
             continue
         theme = Theme(code["id"], code["label"], paths[code["id"]], code["description"] or "",
                       _include(code), len(part), part["document_id"].nunique(),
-                      part[part["type"] == "interview"]["document_id"].nunique())
-        for name in by:
+                      part[part["type"] == "interview"]["document_id"].nunique(),
+                      types=part.groupby("type")["document_id"].nunique().to_dict())
+        for name in options.by:
             if name in part.columns:
                 theme.breakdowns.append(_breakdown(part, name))
         for record in choose(part, select, max_quotes, picked).to_dict(orient="records"):
             record = {k: (None if _missing(v) else v) for k, v in record.items()}
-            theme.quotes.append(Quote(int(record["coding_id"]), shorten(record["text"], max_quote_chars),
+            record["section"] = _section(db, headings, int(record["document_id"]), record["title"], int(record["start"]))
+            theme.quotes.append(Quote(int(record["coding_id"]), shorten(record["text"], options.max_quote_chars),
                                       citation(record), int(record["document_id"]), record["title"],
                                       record["code_path"], record.get("memo")))
         built.append(theme)
     if not built:
         raise ExportError("nothing is coded for this briefing", hint="check --codes and the filters, "
                           "or code some excerpts first")
-    shown = {"coder": coder, "type": doc_type, "speaker": speaker, **(attributes or {})}
-    briefing = Briefing(title or "Briefing", project_time(db)[:10],
+    shown = {"coder": filters.coder, "type": filters.doc_type, "speaker": filters.speaker, **(filters.attributes or {})}
+    briefing = Briefing(options.title or "Briefing", project_time(db)[:10],
                         ", ".join(f"{k} = {v}" for k, v in shown.items() if v), built, select)
     if pseudonymiser is not None:
         pseudonymiser.briefing(briefing)
@@ -180,8 +230,21 @@ def _breakdown(part, name: str) -> Breakdown:
     return Breakdown(name, BY_LABELS.get(name, name.replace("_", " ").capitalize()), rows)
 
 
+def count_headers(theme: Theme) -> list[str]:
+    """The count columns of a theme's breakdown tables: interviews only where the theme has any."""
+    return ["Documents", "Interviews"] if theme.interviews else ["Documents"]
+
+
 def coverage_line(theme: Theme) -> str:
-    """'12 codings in 5 documents, 3 of them interviews.'"""
-    plural = "s" if theme.documents != 1 else ""
-    return (f"{theme.codings} coded excerpt{'s' if theme.codings != 1 else ''} in {theme.documents} document{plural}, "
-            f"{theme.interviews} of them interview{'s' if theme.interviews != 1 else ''}.")
+    """'12 coded excerpts from 4 sources (2 documents, 2 sets of meeting notes).' or '3 ... from 2 interviews.'"""
+    excerpts = f"{theme.codings} coded excerpt{'s' if theme.codings != 1 else ''}"
+    kinds = sorted(((n, t) for t, n in theme.types.items() if n), key=lambda k: (-k[0], _type_order(k[1])))
+    nouns = [f"{n} {TYPE_NOUNS.get(t, (t, t))[n != 1]}" for n, t in kinds]
+    if len(nouns) == 1:
+        return f"{excerpts} from {nouns[0]}."
+    sources = f"{theme.documents} source{'s' if theme.documents != 1 else ''}"
+    return f"{excerpts} from {sources}" + (f" ({', '.join(nouns)})." if nouns else ".")
+
+
+def _type_order(doc_type: str) -> int:
+    return list(TYPE_NOUNS).index(doc_type) if doc_type in TYPE_NOUNS else len(TYPE_NOUNS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from workbench.export.briefing import Briefing, coverage_line
+from workbench.export.briefing import Briefing, count_headers, coverage_line
 
 
 def render_docx(briefing: Briefing, when: str) -> bytes:
@@ -32,15 +32,17 @@ def render_docx(briefing: Briefing, when: str) -> bytes:
             paragraph.add_run("Definition. ").bold = True
             paragraph.add_run(theme.definition)
         document.add_paragraph(coverage_line(theme))
+        headers = count_headers(theme)
         for breakdown in theme.breakdowns:
-            table = document.add_table(rows=1, cols=3)
+            table = document.add_table(rows=1, cols=1 + len(headers))
             table.style = "Table Grid"
-            for cell, heading in zip(table.rows[0].cells, (breakdown.label, "Documents", "Interviews")):
+            for cell, heading in zip(table.rows[0].cells, (breakdown.label, *headers)):
                 cell.text = heading
                 cell.paragraphs[0].runs[0].bold = True
-            for value, docs, interviews in breakdown.rows:
+            for value, *counts in breakdown.rows:
                 cells = table.add_row().cells
-                cells[0].text, cells[1].text, cells[2].text = value, str(docs), str(interviews)
+                for cell, text in zip(cells, (value, *map(str, counts))):
+                    cell.text = text
                 for cell in cells[1:]:
                     cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
             document.add_paragraph()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from workbench.export.briefing import Briefing, coverage_line
+from workbench.export.briefing import Briefing, count_headers, coverage_line
 
 STYLE = """body{font-family:Georgia,serif;max-width:46em;margin:2em auto;line-height:1.45;color:#222}
 h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;margin-top:1.8em}table{border-collapse:collapse;margin:.6em 0}
@@ -29,13 +29,13 @@ def render_html(briefing: Briefing) -> str:
         if theme.definition:
             parts.append("<p><strong>Definition.</strong> " + escape(theme.definition) + "</p>")
         parts.append(_element("p", coverage_line(theme)))
+        headers = count_headers(theme)
         for breakdown in theme.breakdowns:
             parts.append("<table>")
-            parts.append("<tr>" + "".join(_element("th", h) for h in (breakdown.label, "Documents", "Interviews"))
-                         + "</tr>")
-            for value, docs, interviews in breakdown.rows:
-                parts.append("<tr>" + _element("td", value) + _element("td", docs, ' class="n"')
-                             + _element("td", interviews, ' class="n"') + "</tr>")
+            parts.append("<tr>" + "".join(_element("th", h) for h in (breakdown.label, *headers)) + "</tr>")
+            for value, *counts in breakdown.rows:
+                parts.append("<tr>" + _element("td", value)
+                             + "".join(_element("td", n, ' class="n"') for n in counts[:len(headers)]) + "</tr>")
             parts.append("</table>")
         if theme.quotes:
             parts.append(_element("h3", "Quotations"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.export.briefing import Briefing, coverage_line
+from workbench.export.briefing import Briefing, count_headers, coverage_line
 
 
 def _text(text) -> str:
@@ -22,9 +22,11 @@ def render_markdown(briefing: Briefing) -> str:
         if theme.definition:
             out += [f"**Definition.** {_text(theme.definition)}", ""]
         out += [coverage_line(theme), ""]
+        headers = count_headers(theme)
         for breakdown in theme.breakdowns:
-            out += [f"| {_cell(breakdown.label)} | Documents | Interviews |", "|---|---:|---:|"]
-            out += [f"| {_cell(value)} | {docs} | {interviews} |" for value, docs, interviews in breakdown.rows]
+            out += ["| " + " | ".join([_cell(breakdown.label), *headers]) + " |", "|---" + "|---:" * len(headers) + "|"]
+            out += ["| " + " | ".join([_cell(value), *map(str, counts[:len(headers)])]) + " |"
+                    for value, *counts in breakdown.rows]
             out.append("")
         if theme.quotes:
             out += ["### Quotations", ""]

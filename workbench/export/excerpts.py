@@ -5,21 +5,22 @@ from __future__ import annotations
 import io
 import re
 
+from workbench.coding.filters import ExcerptFilter
+from workbench.render import clock
+
 FIRST_COLUMNS = ["coding_id", "code_id", "code_path", "text", "title", "type", "speaker", "page", "timestamp"]
 LAST_COLUMNS = ["coder", "memo", "start", "end", "document_id", "source", "created_at"]
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
-def excerpt_table(db, code: str | None = None, with_subcodes: bool = True, coder: str | None = None,
-                  doc_type: str | None = None, attributes: dict[str, str] | None = None,
-                  speaker: str | None = None, pseudonymiser=None):
+def excerpt_table(db, filters: ExcerptFilter | None = None, pseudonymiser=None):
     """One row per coding in a fixed column order: code path, text, document, speaker, page or time,
     attributes (sorted), coder, memo, offsets. With a pseudonymiser, names in texts are replaced."""
     import pandas as pd
 
     from workbench.coding.queries import excerpts
 
-    frame = excerpts(db, code, with_subcodes, coder, doc_type, attributes, speaker)
+    frame = excerpts(db, filters)
     frame["timestamp"] = [clock(None if pd.isna(s) else s) for s in frame["time_start"]]
     frame["page"] = frame["page"].astype("Int64")
     fixed = set(FIRST_COLUMNS) | set(LAST_COLUMNS) | {"time_start"}
@@ -31,13 +32,6 @@ def excerpt_table(db, code: str | None = None, with_subcodes: bool = True, coder
         frame = pseudonymiser.frame(frame, ["text", "title", "speaker", "memo"] + attribute_columns)
     return frame
 
-
-def clock(seconds) -> str:
-    """Seconds as HH:MM:SS, or '' when absent."""
-    if seconds is None:
-        return ""
-    s = int(seconds)
-    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
 def to_csv(frame) -> bytes:

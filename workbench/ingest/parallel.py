@@ -27,7 +27,7 @@ def map_in_workers(items: Iterable[tuple[Any, tuple | None]], work: Callable, fi
     # spawn: children never inherit this process's open SQLite connection or threads
     context = multiprocessing.get_context("spawn")
     window: deque = deque()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=end_with_parent) as pool:
         try:
             for item, args in items:
                 window.append((item, None if args is None else _submit(pool, work, args)))
@@ -40,6 +40,24 @@ def map_in_workers(items: Iterable[tuple[Any, tuple | None]], work: Callable, fi
                 if future is not None:
                     future.cancel()
             raise
+
+
+def end_with_parent() -> None:
+    """In a worker: have the kernel end this process when the one that started it dies (Linux), so a killed
+    ingest leaves no workers behind."""
+    import sys
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import multiprocessing
+        import os
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        parent = multiprocessing.parent_process()
+        if parent is not None and os.getppid() != parent.pid:  # it died before the request took effect
+            os._exit(1)
 
 
 def _submit(pool, work, args) -> Future:

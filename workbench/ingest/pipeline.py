@@ -56,11 +56,15 @@ class SourceFile:
 
 
 def iter_sources(paths: Iterable[str | os.PathLike], exclude: set[Path] = frozenset()) -> Iterator[SourceFile | IngestOutcome]:
-    """Files under the given paths in sorted order; unreadable folders become outcomes."""
+    """Files under the given paths in sorted order; missing paths and unreadable folders become outcomes."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             yield from _walk(path, exclude)
+        elif not path.exists():
+            what = "is a broken link" if path.is_symlink() else "does not exist"
+            yield IngestOutcome(str(path), "failed", error=f"{path}: {what}",
+                                hint="check the path for typos, and the folder you run the command from")
         elif path.resolve() not in exclude:
             yield SourceFile(path, None, True)
 

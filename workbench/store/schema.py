@@ -271,3 +271,17 @@ def m005_training_examples(db):
         CREATE INDEX training_examples_codebook ON training_examples(codebook);
         """
     )
+
+
+@migrations()
+def m006_settings(db):
+    """Project settings by name (e.g. the default coder), one text value each."""
+    db.executescript(
+        """
+        CREATE TABLE settings (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        """
+    )

@@ -113,9 +113,23 @@ def withdraw_pending(db, ids: list[int]) -> None:
         db.conn.executemany("DELETE FROM suggestions WHERE id = ? AND status = 'pending'", [(i,) for i in ids])
 
 
+def set_reasons(db, reasons: dict[int, str]) -> None:
+    """Replace the reasons of these pending suggestions ({id: reason}), in one transaction."""
+    with writing(db):
+        db.conn.executemany("UPDATE suggestions SET reason = ? WHERE id = ? AND status = 'pending'",
+                            [(reason, i) for i, reason in reasons.items()])
+
+
 def suggestion_spans(db, methods: list[str], document_ids: set[int]) -> list[tuple[int, int, int, str]]:
     """(document id, start, end, code id) of the suggestions of these methods not rejected, in these documents."""
     rows = db.query(f'SELECT document_id, start, "end", code_id FROM suggestions WHERE status != \'rejected\' '
                     f"AND method IN ({','.join('?' * len(methods))}) "
                     f"AND document_id IN ({','.join('?' * len(document_ids))})", [*methods, *document_ids])
     return [(r["document_id"], r["start"], r["end"], r["code_id"]) for r in rows]
+
+
+def pending_by_code(db) -> dict[str, int]:
+    """{code id: pending suggestions}, most first (then by code id), for the codes that have any."""
+    rows = db.execute("SELECT code_id, count(*) AS n FROM suggestions WHERE status = 'pending' "
+                      "GROUP BY code_id ORDER BY n DESC, code_id").fetchall()
+    return {code_id: n for code_id, n in rows}

@@ -13,6 +13,7 @@ import re
 from workbench.errors import CorruptFileError, EmptyFileError, WorkbenchError
 from workbench.ingest._base import Block, ReadOptions, ReadResult
 from workbench.ingest.encoding import bom_codec, decode_text
+from workbench.ingest.readers.whitespace import CollapsingText
 
 # elements whose content is never document text
 DROP = {"script", "style", "noscript", "template", "svg", "head", "title", "iframe", "object",
@@ -31,7 +32,6 @@ PREFORMATTED = {"pre", "listing", "xmp", "plaintext"}
 _META_CHARSET = re.compile(rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_DECL_ENC = re.compile(rb"""^\s*<\?xml\b[^>]*\bencoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml\b[^>]*\?>", re.IGNORECASE)
-_WS = re.compile(r"[ \t\n\r\f]+")
 # labels the HTML standard reads as windows-1252
 _AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "windows-1252", "cp1252"}
 
@@ -103,22 +103,8 @@ def clean_text(text: str) -> str:
     return "\n".join(line for line in lines if line.strip()).strip()
 
 
-class _Inline:
+class _Inline(CollapsingText):
     """Inline text with HTML whitespace collapsing; <br> and <pre> text are literal."""
-
-    def __init__(self):
-        self.parts: list[str] = []
-        self.after_space = True
-
-    def raw(self, text: str | None) -> None:
-        if not text:
-            return
-        text = _WS.sub(" ", text)
-        if text.startswith(" ") and self.after_space:
-            text = text[1:]
-        if text:
-            self.parts.append(text)
-            self.after_space = text.endswith(" ")
 
     def literal(self, text: str) -> None:
         if text:

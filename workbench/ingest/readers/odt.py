@@ -14,6 +14,7 @@ from workbench.errors import CorruptFileError, EmptyFileError, EncryptedFileErro
 from workbench.files.archive import open_container, read_member
 from workbench.files.safe_xml import parse_xml, split_tag
 from workbench.ingest._base import Block, Memo, ReadOptions, ReadResult
+from workbench.ingest.readers.whitespace import CollapsingText
 
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -23,7 +24,6 @@ STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
 DC = "http://purl.org/dc/elements/1.1/"
 
 _HEADING_STYLE = re.compile(r"^(title|heading(_20_\d+|\s*\d+)?)$", re.IGNORECASE)
-_WS = re.compile(r"[ \t\r\n]+")
 # block-level elements that hold no document text
 _SKIP_BLOCK = {
     (TEXT, "tracked-changes"), (TEXT, "sequence-decls"), (TEXT, "variable-decls"),
@@ -68,23 +68,14 @@ def clean_text(text: str) -> str:
     return "\n".join(line for line in lines if line.strip()).strip()
 
 
-class _Line:
+class _Line(CollapsingText):
     """Paragraph text with ODF whitespace rules: runs of raw whitespace collapse to one space."""
 
-    def __init__(self, sinks: list[list[str]]):
-        self.parts: list[str] = []
-        self.after_space = True  # leading whitespace of a paragraph is dropped
-        self.sinks = sinks  # open annotation ranges receive the same text
+    WHITESPACE = re.compile(r"[ \t\r\n]+")
 
-    def raw(self, text: str | None) -> None:
-        if not text:
-            return
-        text = _WS.sub(" ", text)
-        if text.startswith(" ") and self.after_space:
-            text = text[1:]
-        if text:
-            self._add(text)
-            self.after_space = text.endswith(" ")
+    def __init__(self, sinks: list[list[str]]):
+        super().__init__()
+        self.sinks = sinks  # open annotation ranges receive the same text
 
     def literal(self, text: str, is_space: bool = False) -> None:
         self._add(text)

@@ -77,12 +77,7 @@ def page_fragments(raw, textpage, page, number: int) -> PageText:
         if k == 1 and not rotation:  # the common case: one text run
             if not get_rect(textpage, 0, pl, pt, pr, pb):
                 continue
-            mi = (s + e) // 2
-            if text[mi] == " ":
-                mi += 1
-            size = font_size(textpage, mi if identity else cs)
-            if size <= 1.0:
-                size = font_size(textpage, cs) or top.value - bottom.value
+            size = _middle_size(font_size, textpage, text, s, e, cs, identity) or top.value - bottom.value
             line_id += 1
             frags.append(Frag(stripped, left.value - bx, bottom.value - by, right.value - bx, top.value - by, size, line_id))
             continue
@@ -93,14 +88,7 @@ def page_fragments(raw, textpage, page, number: int) -> PageText:
                              (left.value, bottom.value, right.value, top.value))
         if not rects:
             continue
-        # the size at the middle of the line (the first char may be a bullet glyph); generated
-        # chars (spaces pdfium inserts) report size 1, so step off a space
-        mi = (s + e) // 2
-        if text[mi] == " ":
-            mi += 1
-        size = font_size(textpage, mi if identity else cs)
-        if size <= 1.0:
-            size = font_size(textpage, cs)
+        size = _middle_size(font_size, textpage, text, s, e, cs, identity)
         if size <= 0:
             size = max(rr[3] - rr[1] for rr in rects)
         line_id += 1
@@ -161,3 +149,13 @@ def page_fragments(raw, textpage, page, number: int) -> PageText:
             frags.append(Frag(piece, g[0] - bbox[0], g[1] - bbox[1], g[2] - bbox[0], g[3] - bbox[1], size, line_id,
                               listed))
     return result
+
+
+def _middle_size(font_size, textpage, text: str, s: int, e: int, cs: int, identity: bool) -> float:
+    """The font size at the middle of a line (its first char may be a bullet glyph); generated chars (spaces
+    pdfium inserts) report size 1, so step off a space, and fall back on the line's first char."""
+    mi = (s + e) // 2
+    if text[mi] == " ":
+        mi += 1
+    size = font_size(textpage, mi if identity else cs)
+    return size if size > 1.0 else font_size(textpage, cs)
