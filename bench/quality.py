@@ -4,7 +4,7 @@ Run: .venv/bin/python bench/quality.py [--splits tuning,dev,test] [--keep DB]
 
 Builds a project in a temporary folder: ingests corpus/sources with corpus/manifest.csv, loads
 codebooks/manufacturing_regions.yaml (and its training examples), computes suggestions with each
-method (rules, semantic, both) from scratch and evaluates them with `Project.evaluate` (segment
+method (rules, semantic, both) from scratch and evaluates them with `project.suggestions.evaluate` (segment
 units; theme = top-level code). Two situations:
   * fresh: nobody has coded yet; the semantic classifier learns from the codebook's training
     examples and example quotations only;
