@@ -147,6 +147,8 @@ def test_coder_from_environment_then_project_default(coded, monkeypatch):
     assert "by ann" in coded("accept", pending[0]["id"]).stdout
     monkeypatch.delenv("WORKBENCH_CODER")
     assert coded("coders", "default").stdout.startswith("No default coder")
+    assert coded("coders", "default", "bo").exit_code == 1  # a typo must not become a new coder
+    coded("coders", "add", "bo")
     assert coded("coders", "default", "bo").stdout.strip() == "Default coder: bo."
     assert coded("coders", "default").stdout.strip() == "bo"
     assert "by bo" in coded("accept", pending[1]["id"]).stdout
@@ -177,8 +179,11 @@ def test_default_coder_api_is_kept_in_the_project(tmp_path, monkeypatch):
         assert project.codings.coder_for(None, required=False) is None
         with pytest.raises(CodingError, match="no coder given"):
             project.codings.coder_for()
+        with pytest.raises(CodingError, match="unknown coder 'ann'"):
+            project.codings.set_default_coder("ann")  # a typo must not become a new coder
+        project.codings.add_coder("ann")
         assert project.codings.set_default_coder("  ann ") == "ann"
-        assert [c["name"] for c in project.codings.coders()] == ["ann"]  # registered too
+        assert [c["name"] for c in project.codings.coders()] == ["ann"]
     with Project(tmp_path / "p.db", create=False) as project:
         assert project.codings.default_coder() == "ann"
         assert project.codings.coder_for() == "ann"

@@ -36,11 +36,12 @@ class Codings(ProjectPart):
         return settings.get_setting(self.db, settings.DEFAULT_CODER)
 
     def set_default_coder(self, name: str | None) -> str | None:
-        """Make `name` the project's default coder (registering it), or clear the default with None."""
+        """Make `name`, a registered coder, the project's default coder; clear the default with None."""
         if name is None:
             settings.delete_setting(self.db, settings.DEFAULT_CODER)
             return None
-        name = stored.add_coder(self.db, name)
+        name = name.strip()
+        stored.check_coder(self.db, name)  # a typo must not become a new coder
         settings.set_setting(self.db, settings.DEFAULT_CODER, name)
         return name
 
