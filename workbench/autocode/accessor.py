@@ -7,7 +7,7 @@ from typing import Any
 from workbench.errors import InvalidValueError
 from workbench.store.database import ProjectPart
 from workbench.store.documents import resolve_document
-from workbench.store.overview import pending_suggestion_count
+from workbench.store.suggestions import pending_suggestion_count
 
 METHODS = ("rules", "semantic", "both")
 

@@ -30,19 +30,15 @@ def withdraw_unsupported(db, theme_scores: dict[str, dict[int, float]], document
     Returns how many of each method were withdrawn."""
     from workbench.autocode.reasons import verdict, with_verdict
     from workbench.store.codes import ancestor_chains
-    from workbench.store.suggestions import (
-        pending_segment_suggestions,
-        set_reasons,
-        suggestions_by_id,
-        withdraw_pending,
-    )
+    from workbench.store.database import writing
+    from workbench.store.suggestions import pending_segment_suggestions, set_reasons, withdraw_pending
 
     out = {"rules": 0, "classifier": 0}
     chains = ancestor_chains(db)
     cut = {"rules": confirm, "classifier": alone}
     doomed, kept = [], {}
     pending = pending_segment_suggestions(db, ("rules", "classifier", "semantic"), document_ids)
-    for suggestion_id, segment_id, code_id, method in pending:
+    for suggestion_id, segment_id, code_id, method, reason in pending:
         theme = chains.get(code_id, [code_id])[-1]
         by_segment = theme_scores.get(theme)
         score = None if by_segment is None else by_segment.get(segment_id, 0.0)
@@ -50,10 +46,10 @@ def withdraw_unsupported(db, theme_scores: dict[str, dict[int, float]], document
             doomed.append(suggestion_id)
             out[method] += 1
         else:
-            kept[suggestion_id] = verdict(method, theme, score, confirm, alone)
-    withdraw_pending(db, doomed)
-    rows = suggestions_by_id(db, list(kept))
-    set_reasons(db, {i: with_verdict(rows[i]["reason"], why) for i, why in kept.items() if i in rows})
+            kept[suggestion_id] = with_verdict(reason, verdict(method, theme, score, confirm, alone))
+    with writing(db):  # one transaction: the withdrawals and the reasons of what stands
+        withdraw_pending(db, doomed)
+        set_reasons(db, kept)
     return out
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 from workbench.errors import InvalidValueError, NotFoundError, WorkbenchError
 from workbench.store.codes import code_ids
 from workbench.store.codings import coder_exists, coder_spans
-from workbench.store.segments import document_ids, document_ids_by_title, document_segment_spans
+from workbench.store.documents import document_ids, document_ids_by_title
+from workbench.store.segments import document_segment_spans
 from workbench.store.suggestions import suggestion_spans
 
 GOLD_COLUMNS = ("document", "start", "end", "code")

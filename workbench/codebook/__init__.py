@@ -1,0 +1,1 @@
+"""Codebooks: YAML files parsed and validated, training-example files, and project.codebook."""

@@ -1,0 +1,1 @@
+"""Hand coding: codings, memos, excerpt queries, matrices, agreement, filters and project.codings."""

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from workbench.errors import CodingError, InvalidValueError, WorkbenchError
 from workbench.store.codes import code_rows, descendants
 from workbench.store.codings import coder_names, codes_used_by, coding_count, coding_rows, documents_coded_by
-from workbench.store.documents import document_header, segment_texts
+from workbench.store.documents import document_header, segments_by_position
 
 UNITS = ("segment", "character")
 
@@ -205,7 +205,7 @@ def agreement(db, coder_a: str, coder_b: str, unit: str = "segment", codes: list
     per_a, per_b, disagreements = [], [], []
     for doc_id in doc_ids:
         doc = document_header(db, doc_id, with_text=unit == "character")
-        segments = segment_texts(db, doc_id) if unit == "segment" else []
+        segments = segments_by_position(db, doc_id) if unit == "segment" else []
         codings = coding_rows(db, doc_id, list(coders), wanted)
         a, b = _document_judgements(doc, segments, codings, unit, coders, counts_as, len(scope))
         if unit == "segment":

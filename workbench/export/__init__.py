@@ -1,1 +1,1 @@
-"""Exports: coded excerpts, briefings, REFI-QDA interchange (qdpx/qdc) and pseudonymisation."""
+"""Exports: the exporter registry, coded excerpts, briefings and REFI-QDA interchange (qdpx/qdc, export and import)."""

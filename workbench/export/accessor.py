@@ -27,10 +27,8 @@ class Exports(ProjectPart):
         from workbench.export.briefing import BriefingOptions, build_briefing
 
         option_names = {f.name for f in fields(BriefingOptions)}
-        options = replace(options or BriefingOptions(title=f"Briefing: {self.path.stem}"),
-                          **{k: v for k, v in criteria.items() if k in option_names})
-        if options.title is None:
-            options = replace(options, title=f"Briefing: {self.path.stem}")
+        options = replace(options or BriefingOptions(), **{k: v for k, v in criteria.items() if k in option_names})
+        options = replace(options, title=options.title or f"Briefing: {self.path.stem}")
         chosen = ExcerptFilter.of(filters, **{k: v for k, v in criteria.items() if k not in option_names})
         return build_briefing(self.db, options, chosen, pseudonymiser)
 
@@ -42,19 +40,17 @@ class Exports(ProjectPart):
         content, report = None, {}
         if scope == "excerpts":
             content = self.excerpt_table(**options)
-            report = {"rows": len(content)}
+            report = {"rows": len(content),
+                      "replacements": pseudonymiser.report() if pseudonymiser is not None else None}
         elif scope == "briefing":
             content = self.briefing_content(**options)
-            report = {"themes": [t.code_id for t in content.themes], "quotes": sum(len(t.quotes) for t in content.themes)}
+            report = {"themes": [t.code_id for t in content.themes], "quotes": sum(len(t.quotes) for t in content.themes),
+                      "replacements": content.replacements if pseudonymiser is not None else None}
         data = found.render_bytes(ExportInput(self.db, name or self.path.stem, content))
         if scope == "project":
             from workbench.store.overview import project_counts
 
             report = {"bytes": len(data), **project_counts(self.db)}
-        elif pseudonymiser is not None:
-            report["replacements"] = content.replacements if scope == "briefing" else pseudonymiser.report()
-        else:
-            report["replacements"] = None
         return data, {"format": fmt, **report}
 
     def write(self, output: str | os.PathLike, scope: str, fmt: str, name: str | None = None,

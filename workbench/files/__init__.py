@@ -1,0 +1,1 @@
+"""Safe file handling: checked zip archives, XML without entities, atomic writes, deterministic zips."""

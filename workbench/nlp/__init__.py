@@ -1,0 +1,1 @@
+"""spaCy pipelines, shared by codebook validation, rule suggestions and pseudonymisation."""

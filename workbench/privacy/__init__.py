@@ -1,0 +1,1 @@
+"""Pseudonymisation of names, used by ingest (before anything is stored) and by exports."""

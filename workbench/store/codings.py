@@ -33,7 +33,7 @@ def list_coders(db) -> list[dict]:
 
 def check_coder(db, coder: str) -> None:
     """CodingError unless the coder is registered."""
-    if not list(db.query("SELECT 1 FROM coders WHERE name = ?", [coder])):
+    if not coder_exists(db, coder):
         known = ", ".join(coder_names(db)) or "none yet"
         raise CodingError(f"unknown coder {coder!r}", hint=f"add it with `workbench coders add {coder}` (coders: {known})")
 

@@ -118,7 +118,7 @@ def document_texts(db) -> list[dict]:
     return list(db.query("SELECT id, title, type, text, ingested_at FROM documents ORDER BY id"))
 
 
-def segment_texts(db, document_id: int) -> list[dict]:
+def segments_by_position(db, document_id: int) -> list[dict]:
     """[{id, start, end, text}] of a document's segments, by position."""
     return list(db.query('SELECT id, start, "end", text FROM segments WHERE document_id = ? ORDER BY start, ordinal',
                          [document_id]))
@@ -181,3 +181,13 @@ def apply_manifest_entries(db, updates: list[tuple[int, dict, dict]]) -> None:
             if fields:
                 db["documents"].update(document_id, fields)
             set_attributes(db, document_id, attributes)
+
+
+def document_ids(db) -> set[int]:
+    """The ids of every document."""
+    return {r[0] for r in db.execute("SELECT id FROM documents")}
+
+
+def document_ids_by_title(db) -> dict[str, int]:
+    """{title: document id} (of titles held by several documents, the one read last)."""
+    return {r["title"]: r["id"] for r in db.query("SELECT id, title FROM documents")}

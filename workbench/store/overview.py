@@ -21,8 +21,3 @@ def project_counts(db) -> dict[str, int]:
     """How many sources, codes and codings the project holds."""
     return next(db.query("SELECT (SELECT count(*) FROM documents) AS sources, "
                          "(SELECT count(*) FROM codes) AS codes, (SELECT count(*) FROM codings) AS codings"))
-
-
-def pending_suggestion_count(db) -> int:
-    """How many suggestions wait for a decision."""
-    return next(db.query("SELECT count(*) AS n FROM suggestions WHERE status = 'pending'"))["n"]

@@ -121,13 +121,3 @@ def document_segment_spans(db, document_ids: set[int]) -> dict[int, list[tuple[i
                       list(document_ids)):
         out[r["document_id"]].append((r["id"], r["start"], r["end"]))
     return out
-
-
-def document_ids(db) -> set[int]:
-    """The ids of every document."""
-    return {r[0] for r in db.execute("SELECT id FROM documents")}
-
-
-def document_ids_by_title(db) -> dict[str, int]:
-    """{title: document id} (of titles held by several documents, the one read last)."""
-    return {r["title"]: r["id"] for r in db.query("SELECT id, title FROM documents")}

@@ -95,14 +95,14 @@ def decided_pairs(db, methods: tuple[str, ...], code_ids: list[str] | None = Non
 
 
 def pending_segment_suggestions(db, methods: tuple[str, ...],
-                                document_ids: list[int] | None = None) -> list[tuple[int, int, str, str]]:
-    """(id, segment id, code id, method) of the pending suggestions of these methods that name a segment, in
-    these documents (None: all)."""
+                                document_ids: list[int] | None = None) -> list[tuple[int, int, str, str, str]]:
+    """(id, segment id, code id, method, reason) of the pending suggestions of these methods that name a
+    segment, in these documents (None: all)."""
     where, params = "", []
     if document_ids is not None:
         where, params = f" AND document_id IN ({','.join('?' * len(document_ids))})", [int(d) for d in document_ids]
     return db.execute(
-        f"SELECT id, segment_id, code_id, method FROM suggestions WHERE status = 'pending' "
+        f"SELECT id, segment_id, code_id, method, reason FROM suggestions WHERE status = 'pending' "
         f"AND method IN ({','.join('?' * len(methods))}) AND segment_id IS NOT NULL{where}",
         [*methods, *params]).fetchall()
 
@@ -133,3 +133,8 @@ def pending_by_code(db) -> dict[str, int]:
     rows = db.execute("SELECT code_id, count(*) AS n FROM suggestions WHERE status = 'pending' "
                       "GROUP BY code_id ORDER BY n DESC, code_id").fetchall()
     return {code_id: n for code_id, n in rows}
+
+
+def pending_suggestion_count(db) -> int:
+    """How many suggestions wait for a decision."""
+    return next(db.query("SELECT count(*) AS n FROM suggestions WHERE status = 'pending'"))["n"]
