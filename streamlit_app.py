@@ -1,4 +1,7 @@
-"""Streamlit entry point: the password gate, the coder name and navigation; each page is a file in pages/."""
+"""Streamlit entry point: the password gate, the coder name and navigation; each page is a file in app_pages/.
+
+(Not pages/: Streamlit would also serve a folder of that name on its own, and an address such as /reader
+opened directly would then run the page without this file.)"""
 
 from pathlib import Path
 
@@ -6,7 +9,7 @@ import streamlit as st
 
 from workbench.ui.session import page_gate, project_path, remember_coder
 
-PAGES = Path(__file__).parent / "pages"
+PAGES = Path(__file__).parent / "app_pages"
 
 st.set_page_config(page_title="Workbench", layout="wide")
 page_gate()
@@ -23,7 +26,7 @@ pages = {
     "Project": [st.Page(PAGES / "project.py", title="Project", default=True),
                 st.Page(PAGES / "import_files.py", title="Import", url_path="import"),
                 st.Page(PAGES / "documents.py", title="Documents")],
-    "Coding": [st.Page(PAGES / "code.py", title="Code"),
+    "Coding": [st.Page(PAGES / "reader.py", title="Reader", url_path="reader"),
                st.Page(PAGES / "codebook.py", title="Codebook"),
                st.Page(PAGES / "search.py", title="Search"),
                st.Page(PAGES / "suggestions.py", title="Suggestions")],

@@ -217,3 +217,44 @@ def test_character_unit_on_a_long_document(project, tmp_path):
     assert result["units"] == length
     assert [d["end"] - d["start"] for d in result["disagreements"]] == [3, 3] * len(range(0, length - 200, 1000))
     assert 0.9 < result["overall"]["kappa"] < 1.0
+
+
+def test_only_documents_both_coders_coded_are_compared(coded, tmp_path):
+    """Coder B coded only one of the documents coder A coded: A's other documents are not B's disagreements."""
+    project, doc_id, seg, _ = coded
+    other = tmp_path / "other.txt"
+    other.write_text("Interviewer: Anything else?\n\nBob: Orders are down.\n")
+    other_id = project.documents.ingest([other])[0].document_id
+    project.codings.code_segment(seg[1], "skills", "alice")
+    project.codings.code_segment(seg[1], "skills", "bob")
+    for s in project.documents.segments(other_id):
+        project.codings.code_segment(s["id"], "demand", "alice")  # bob never opened this one
+    result = project.codings.agreement("alice", "bob")
+    assert result["documents"] == [doc_id] and result["document_titles"] == ["interview"]
+    assert result["units"] == 4 and result["disagreements"] == []
+    assert result["overall"]["percent_agreement"] == 1.0
+    assert [c["code"] for c in result["codes"]] == ["skills"]  # demand was used only where bob never coded
+    # naming the documents compares exactly those, the other coder's silence included
+    both = project.codings.agreement("alice", "bob", documents=[doc_id, "other"])
+    assert both["documents"] == [doc_id, other_id] and both["document_titles"] == ["interview", "other"]
+    assert {d["document_id"] for d in both["disagreements"]} == {other_id}
+    assert all(d["coded_by"] == "alice" for d in both["disagreements"])
+    assert both["units"] == 4 + 2 and both["overall"]["percent_agreement"] < 1.0
+
+
+def test_coders_without_a_document_in_common_is_an_error_with_a_hint(coded, tmp_path):
+    project, _, seg, _ = coded
+    other = tmp_path / "other.txt"
+    other.write_text("Interviewer: Anything else?\n\nBob: No.\n")
+    other_id = project.documents.ingest([other])[0].document_id
+    project.codings.code_segment(seg[1], "skills", "alice")
+    project.codings.code_segment(project.documents.segments(other_id)[1]["id"], "skills", "bob")
+    with pytest.raises(CodingError, match="no document in common") as raised:
+        project.codings.agreement("alice", "bob")
+    assert raised.value.hint
+    with pytest.raises(InvalidValueError, match="no documents"):
+        project.codings.agreement("alice", "bob", documents=[])
+    from workbench.errors import NotFoundError
+
+    with pytest.raises(NotFoundError):
+        project.codings.agreement("alice", "bob", documents=["no such title"])

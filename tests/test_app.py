@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -44,7 +45,7 @@ codes:
 
 
 def page(name: str) -> str:
-    return str(ROOT / "pages" / name) if name != "app" else str(ROOT / "streamlit_app.py")
+    return str(ROOT / "app_pages" / name) if name != "app" else str(ROOT / "streamlit_app.py")
 
 
 def run(name: str, **state) -> AppTest:
@@ -171,19 +172,25 @@ def test_import_bad_attribute_line_is_an_error_and_nothing_is_ingested(small_pro
         assert len(project.documents.list()) == 2
 
 
-def test_documents_page_shows_codings_escaped_with_memos(small_project):
+def test_documents_page_shows_codings_escaped_with_memos(small_project, monkeypatch):
     with store(small_project) as project:
         text = project.documents.get(1)["text"]
         start = text.index("Orders")
         project.codings.code(1, start, start + 30, "demand", "ann", memo="<b>bold</b> memo")
         project.codings.code(1, start + 10, start + 40, "skills", "ann")
-    app = run("documents.py")
+    app = run("documents.py", open_document=1)
     assert not app.exception
     body = html_of(app)
-    assert "&lt;/script&gt;" in body and "&lt;sc" in body and "<script" not in body
-    assert 'data-codes="2"' in body  # the overlap is visible
-    assert "&lt;b&gt;bold&lt;/b&gt; memo" in body and "<b>bold" not in body
-    assert "Interviewer" in body and "Respondent" in body
+    assert "&lt;b&gt;bold&lt;/b&gt; memo" in body and "<b>bold" not in body  # the memo, escaped
+    assert "2 codings by 1 coders" in " ".join(c.value for c in app.caption)
+    switches = []  # the way to the reader (recorded: a page under AppTest has no navigation to switch with)
+    monkeypatch.setattr("workbench.ui.links.st.switch_page", lambda page, query_params=None: switches.append(page))
+    next(b for b in app.button if b.label == "Open in the reader").click().run()
+    assert switches == ["app_pages/reader.py"] and app.session_state["reader_target"] == {"doc": 1}
+    reader = run("reader.py", open_document=1, reader_target=app.session_state["reader_target"])
+    data = json.loads(reader.get("bidi_component")[0].proto.json)
+    assert data["doc"]["id"] == 1 and len(data["codings"]) == 2
+    assert any("<script>alert('x')</script>" in s["text"] for s in data["segments"])  # text goes as data
 
 
 def test_serve_binds_localhost_unless_a_team_password_is_set(tmp_path, monkeypatch):
@@ -258,24 +265,9 @@ def test_password_from_streamlit_secrets(small_project):
     assert {m.label: m.value for m in app.metric}["Documents"] == "2"
 
 
-def test_two_coders_in_two_sessions_do_not_overwrite_each_other(small_project, monkeypatch):
-    monkeypatch.delenv("WORKBENCH_CODER")
-    sessions = [run("code.py", coder=name, turn_1=1) for name in ("ann", "bo")]
-    for app, code in zip(sessions, ("skills", "demand")):
-        app.multiselect(key="chosen_codes").set_value([code])
-    for app in sessions:
-        button(app, "Apply codes").click().run()
-        assert not app.exception
-    with store(small_project) as project:
-        assert sorted((c["coder"], c["code_id"]) for c in project.codings.list()) == [("ann", "skills"), ("bo", "demand")]
-    sessions[0].run()  # ann's page re-reads the project and shows bo's coding too
-    assert "Demand" in " ".join(t.value for t in sessions[0].text)
-
-
-def test_page_helpers_for_tables_and_turns():
-    from workbench.coding.spans import next_uncoded
+def test_page_helpers_for_tables_and_codes():
     from workbench.errors import InvalidValueError
-    from workbench.ui.pickers import code_paths, matching_codes
+    from workbench.ui.pickers import code_paths
     from workbench.ui.tables import attribute_changes, document_table, filter_documents, parse_attributes
 
     docs = [{"id": 1, "title": "Firm A", "type": "interview", "attributes": {"region": "Wales"}},
@@ -293,10 +285,3 @@ def test_page_helpers_for_tables_and_turns():
     codes = [{"id": "skills", "label": "Skills", "parent_id": None, "description": "training"},
              {"id": "skills_age", "label": "Ageing", "parent_id": "skills", "description": "retirements"}]
     assert code_paths(codes)["skills_age"] == "Skills › Ageing"
-    assert matching_codes(codes, "retire") == ["skills_age"] and matching_codes(codes, "") == ["skills", "skills_age"]
-    segments = [{"id": 10, "start": 0, "end": 10, "speaker": "I"}, {"id": 11, "start": 11, "end": 30, "speaker": "R"},
-                {"id": 12, "start": 31, "end": 40, "speaker": "I"}, {"id": 13, "start": 41, "end": 60, "speaker": "R"}]
-    coded = [{"start": 12, "end": 20}]
-    assert next_uncoded(segments, coded, 0, skip_speakers=["I"]) == 3
-    assert next_uncoded(segments, coded, 0) == 2
-    assert next_uncoded(segments, coded, 3) is None

@@ -7,8 +7,8 @@ import pytest
 from tests.test_app import button, html_of, run, small_project_fixture, store  # noqa: F401  (the fixture)
 
 
-@pytest.fixture
-def coded_project(small_project):
+@pytest.fixture(name="coded_project")
+def coded_project_fixture(small_project):
     """Both interviews coded by ann; bo codes only one of ann's spans and one of his own."""
     with store(small_project) as project:
         project.codings.add_coder("bo")
@@ -39,10 +39,10 @@ def test_compare_matrix_by_attribute_and_excerpts_behind_a_cell(coded_project):
 
 
 def test_compare_counts_documents_by_type(coded_project):
-    app = run("compare.py", compare_count="documents")
+    app = run("compare.py", compare_count="documents", compare_cols="type")
     table = app.dataframe[0].value
     assert list(table.columns) == ["interview"]
-    assert table["interview"].to_dict() == {"Skills": 2, "Ageing workforce": 2, "Demand": 2}
+    assert table["interview"].to_dict() == {"Skills": 2, "Skills › Ageing workforce": 2, "Demand": 2}
 
 
 def test_compare_without_codings_says_so(small_project):
@@ -58,9 +58,11 @@ def test_agreement_figures_and_resolving_a_disagreement(coded_project):
     with store(coded_project) as project:
         result = project.codings.agreement("ann", "bo")
         expected = next(c for c in result["codes"] if c["code"] == "skills_ageing")
-    assert ageing["kappa"] == pytest.approx(expected["kappa"]) and ageing["both"] == 1 and ageing["ann"] == 2
-    assert len(result["disagreements"]) == 4  # doc 1: demand (ann), skills (bo); doc 2: both of ann's
-    assert "Disagreements (4)" in app.subheader[-1].value
+    assert ageing["kappa"] == pytest.approx(expected["kappa"]) and ageing["both"] == 1 and ageing["ann"] == 1
+    # only firm_a, the one document bo coded, is compared: doc 1's demand (ann) and skills (bo)
+    assert result["documents"] == [1] and len(result["disagreements"]) == 2
+    assert app.caption[0].value.replace("\\", "") == "Over 1 document both coded: firm_a (4 segments)."
+    assert "Disagreements (2)" in app.subheader[-1].value
     label = " ".join(h.proto.body for h in app.get("html"))
     assert "coded by ann, not by bo" in label or "coded by bo, not by ann" in label
     before = {m.label: m.value for m in app.metric}["Disagreements"]
@@ -125,12 +127,8 @@ def test_export_bad_attribute_filter_is_an_error(coded_project):
 
 
 @pytest.mark.slow
-def test_topics_tiny_fit_figures_and_promote(small_project):
-    from pathlib import Path
-
-    from workbench.project import Project
-
-    folder = Path(small_project).parent / "many"
+def three_theme_interviews(folder):
+    """Six interviews whose answers fall in three clear themes (for tiny topic fits); returns the folder."""
     folder.mkdir()
     themes = ["welders apprentices college training skills shortage retire",
               "orders demand customers battery plant contracts pipeline",
@@ -139,6 +137,15 @@ def test_topics_tiny_fit_figures_and_promote(small_project):
         turns = "\n\n".join(f"Interviewer: Question {j}?\n\nRespondent: {themes[j % 3]} {themes[j % 3]} number {i} {j}"
                             for j in range(9))
         (folder / f"firm_{i}.txt").write_text(turns)
+    return folder
+
+
+def test_topics_tiny_fit_figures_and_promote(small_project):
+    from pathlib import Path
+
+    from workbench.project import Project
+
+    folder = three_theme_interviews(Path(small_project).parent / "many")
     with Project(small_project) as project:
         project.documents.ingest([folder])
     app = run("topics.py")

@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Top to bottom; a module may import from its own entry or any entry below it, never above.
 LAYERS = [
-    ("pages", "streamlit_app", "workbench.cli", "workbench.ui"),
+    ("app_pages", "streamlit_app", "workbench.cli", "workbench.ui"),
     ("workbench.project",),
     ("workbench.export",),
     ("workbench.topics",),
@@ -42,7 +42,7 @@ def module_name(path: Path) -> str:
 
 def imports() -> dict[str, set[str]]:
     """{module: workbench modules it imports}, counting imports inside functions; TYPE_CHECKING blocks left out."""
-    files = [*ROOT.glob("workbench/**/*.py"), *ROOT.glob("pages/*.py"), ROOT / "streamlit_app.py"]
+    files = [*ROOT.glob("workbench/**/*.py"), *ROOT.glob("app_pages/*.py"), ROOT / "streamlit_app.py"]
     graph = {}
     for path in files:
         tree = ast.parse(path.read_text(encoding="utf-8"))

@@ -9,24 +9,15 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests import processes
+from tests.browser import SHOTS, drag, launch, need_browser, open_page, settle, shot, streamlit_server
 from tests.conftest import ROOT
-from tests.processes import free_port
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-SHOTS = ROOT / "test-artifacts" / "screenshots"
-PAGES = ["Project", "Import", "Documents", "Code", "Codebook", "Search", "Suggestions", "Topics", "Compare",
+PAGES = ["Project", "Import", "Documents", "Reader", "Codebook", "Search", "Suggestions", "Topics", "Compare",
          "Agreement", "Export"]
 
 INTERVIEW = """Interviewer: How is recruitment going?
@@ -42,15 +33,35 @@ READY = {"Codebook": ("tab", "Edit a code"), "Search": ("text", "FTS5 syntax"), 
          "Topics": ("text", "Fit a new run"), "Compare": ("heading", "Excerpts behind a cell"),
          "Agreement": ("heading", re.compile(r"Disagreements \(\d+\)"))}
 
+FIND_WORDS = """(words) => {
+  const walker = document.createTreeWalker(document.querySelector('.wbr-doc'), NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const t = walker.currentNode, i = t.data.indexOf(words);
+    if (i < 0) continue;
+    const r = document.createRange(), box = (k) => { r.setStart(t, k); r.setEnd(t, k + 1); return r.getBoundingClientRect(); };
+    const a = box(i + 2), b = box(i + words.length - 2);  // inside the first and last words: the span snaps to them
+    return [a.left + 1, a.top + a.height / 2, b.right - 1, b.top + b.height / 2];
+  }
+}"""
+IN_CODED_TURN = """() => {
+  const seg = document.querySelector('.wbr-stripe[data-kind="coding"]').closest('.wbr-seg');
+  const walker = document.createTreeWalker(seg.querySelector('.wbr-text'), NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const t = walker.currentNode;
+    if (t.length < 40) continue;
+    const r = document.createRange(), box = (k) => { r.setStart(t, k); r.setEnd(t, k + 1); return r.getBoundingClientRect(); };
+    const a = box(3), b = box(36);
+    return [a.left + 1, a.top + a.height / 2, b.right - 1, b.top + b.height / 2];
+  }
+}"""
+
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
 def server(tmp_path):
     """A streamlit server on a fresh project with the sample codebook; stopped (and reaped) afterwards."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed: run scripts/install_chromium.sh")
-    pytest.importorskip("playwright")
+    need_browser()
     from workbench.project import Project
 
     db = tmp_path / "team.db"
@@ -63,41 +74,8 @@ def server(tmp_path):
         project.suggestions.accept_where("bo", min_score=0.9)
         for coding in [c for c in project.codings.list(coder="bo") if c["document_id"] <= 12][::2]:
             project.codings.code(coding["document_id"], coding["start"], coding["end"], coding["code_id"], "ann")
-    port = free_port()
-    env = dict(os.environ, WORKBENCH_DB=str(db), HF_HUB_OFFLINE="1")
-    env.pop("WORKBENCH_PASSWORD_ENV", None)
-    env.pop("WORKBENCH_CODER", None)
-    log = (tmp_path / "streamlit.log").open("wb")
-    url = f"http://127.0.0.1:{port}"
-    process = None
-    try:
-        process = processes.start(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        if not processes.wait_for_streamlit(url, process, timeout=60):
-            raise RuntimeError("streamlit did not start:\n" + (tmp_path / "streamlit.log").read_text())
+    with streamlit_server(db, tmp_path) as url:
         yield url, db, tmp_path
-    finally:
-        if process is not None:
-            processes.stop(process, signal.SIGTERM, timeout=10)
-        log.close()
-
-
-def settle(page) -> None:
-    """Wait until streamlit has finished running the script."""
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
-        timeout=30000)
-    page.wait_for_timeout(200)
-
-
-def open_page(page, name: str) -> None:
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
-    page.get_by_role("heading", name=name, exact=True).first.wait_for(timeout=30000)
-    settle(page)
 
 
 def choose(page, label: str, option: str) -> None:
@@ -108,11 +86,6 @@ def choose(page, label: str, option: str) -> None:
     settle(page)
 
 
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name.lower()}.png"), full_page=True)
-
-
 def test_upload_read_code_export_in_a_browser(server):
     from playwright.sync_api import expect, sync_playwright
 
@@ -120,7 +93,7 @@ def test_upload_read_code_export_in_a_browser(server):
     source = tmp_path / "firm_interview.txt"
     source.write_text(INTERVIEW)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
             page.set_default_timeout(30000)
@@ -143,31 +116,43 @@ def test_upload_read_code_export_in_a_browser(server):
             title_filter.fill("firm_interview")
             title_filter.press("Enter")
             settle(page)
-            expect(page.get_by_text("three retire next year").first).to_be_visible()
-
-            open_page(page, "Code")
-            choose(page, "Document", "firm_interview")
-            page.get_by_role("button", name="Next ▶").click()
-            settle(page)
-            expect(page.locator(".wb-current")).to_contain_text("three retire next year")
-            page.locator("[data-testid='stMultiSelect'] input").first.click()
-            page.keyboard.type("Ageing")
-            page.get_by_role("option", name=re.compile("Ageing workforce")).click()
-            page.keyboard.press("Escape")
-            page.locator("[data-testid='stTextInput']").filter(has_text="Memo").locator("input").fill(
-                "retirements without replacements")
-            page.get_by_role("button", name="Apply codes").click()
-            settle(page)
-            expect(page.locator(".wb-current .wb-tag").first).to_contain_text("Ageing")
-            shot(page, "Code")
-
-            open_page(page, "Documents")  # a coded interview of the sample corpus: highlights and overlaps
-            title_filter = page.get_by_role("textbox", name="Filter by title or file name")
-            title_filter.fill("Supply chains")
-            title_filter.press("Enter")
-            settle(page)
-            expect(page.locator(".wb-hl").first).to_be_visible()
             shot(page, "Documents")
+            page.get_by_role("button", name="Open in the reader").click()  # the reader opens at that document
+            page.get_by_role("heading", name="Reader", exact=True).first.wait_for()
+            settle(page)
+            page.locator(".wbr-root[data-ready='1']").wait_for()
+            expect(page.locator(".wbr-doc")).to_contain_text("three retire next year")
+
+            # select "three retire next year" with the mouse, find the code by typing, add a memo, Enter
+            spot = page.evaluate(FIND_WORDS, "three retire next year")
+            drag(page, spot)
+            page.locator(".wbr-picker").wait_for(state="visible")
+            page.keyboard.type("Ageing")
+            page.keyboard.press("Tab")
+            page.keyboard.type("retirements without replacements")
+            page.keyboard.press("Enter")
+            page.locator(".wbr-stripe[data-kind='coding']").first.wait_for()
+            settle(page)
+
+            choose(page, "Document", "Supply chains")  # coded by bo and ann, suggestions waiting: stripes and overlaps
+            page.locator(".wbr-root[data-ready='1'] .wbr-seg").first.wait_for()
+            for _ in range(80):  # scroll down to the first coded turn (stripes are drawn as turns come into view)
+                if page.locator(".wbr-stripe[data-kind='coding']").count():
+                    break
+                page.locator(".wbr-scroll").evaluate("box => { box.scrollTop += 400; }")
+                page.wait_for_timeout(60)
+            page.locator(".wbr-stripe[data-kind='coding']").first.evaluate(
+                "s => { const box = s.closest('.wbr-scroll'); box.scrollTop = s.closest('.wbr-seg').offsetTop - 80; }")
+            page.wait_for_timeout(300)
+            spot = page.evaluate(IN_CODED_TURN)
+            drag(page, spot)
+            page.locator(".wbr-picker").wait_for(state="visible")
+            page.keyboard.type("skill")
+            shot(page, "Reader", full_page=False)
+            page.keyboard.press("Escape")
+            page.locator(".wbr-stripe[data-kind='coding']").first.click()
+            page.locator(".wbr-card").wait_for(state="visible")
+            shot(page, "Reader_card", full_page=False)
 
             for name, ready in READY.items():
                 open_page(page, name)
@@ -194,9 +179,10 @@ def test_upload_read_code_export_in_a_browser(server):
     with Project(db, create=False) as project:
         uploaded = next(d for d in project.documents.list() if d["title"] == "firm_interview")
         [coding] = project.codings.list(document=uploaded["id"])
-        assert coding["code_id"] == "skills_ageing" and coding["coder"] == "ann"
+        assert (coding["code_id"], coding["coder"], coding["snippet"]) == ("skills_ageing", "ann", "three retire next year")
+        assert coding["memo"] == "retirements without replacements"
         assert len(rows) == len(project.codings.list(coder="ann"))
     assert {r["coder"] for r in rows} == {"ann"}
     ours = [r for r in rows if r["title"] == "firm_interview"]
     assert [r["code_id"] for r in ours] == ["skills_ageing"] and "three retire next year" in ours[0]["text"]
-    assert sorted(p.stem for p in SHOTS.glob("*.png")) >= sorted(n.lower() for n in PAGES)
+    assert {n.lower() for n in PAGES} <= {p.stem for p in SHOTS.glob("*.png")}

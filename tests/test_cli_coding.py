@@ -79,3 +79,24 @@ def test_autocode_suggestions_accept_reject(run, tmp_path):
     again = json.loads(run("autocode", "--json").stdout)
     assert again["rules"]["new"] == 0  # decided suggestions do not come back
     assert run("accept", "--coder", "ann").exit_code == 2  # neither ids nor --all
+
+
+def test_agreement_compares_only_documents_both_coders_coded_and_names_them(run, tmp_path):
+    (tmp_path / "u.txt").write_text(TRANSCRIPT.replace("welders", "fitters"))
+    run("ingest", tmp_path / "u.txt")
+    run("codebook", "load", tmp_path / "cb.yaml")
+    run("coders", "add", "ann")
+    run("coders", "add", "bo")
+    first, second = (json.loads(run("segments", doc, "--json").stdout) for doc in (1, 2))
+    for coder in ("ann", "bo"):
+        run("code-segment", first[1]["id"], "skills_ageing", "--coder", coder)
+    for seg in second:  # only ann codes the second document
+        run("code-segment", seg["id"], "demand", "--coder", "ann")
+    out = run("agreement", "--coder", "ann", "--coder", "bo")
+    assert out.exit_code == 0 and "Over 1 document both coded: t\n" in out.stdout
+    assert "disagreements" not in out.stdout
+    result = json.loads(run("agreement", "--coder", "ann", "--coder", "bo", "--json").stdout)
+    assert result["documents"] == [1] and result["document_titles"] == ["t"] and result["disagreements"] == []
+    chosen = run("agreement", "--coder", "ann", "--coder", "bo", "--document", "1", "--document", "u")
+    assert "Over 2 chosen documents: t; u" in chosen.stdout and "4 disagreements" in chosen.stdout
+    assert all(f"doc 2 {s['start']}-{s['end']} demand: only ann" in chosen.stdout for s in second)

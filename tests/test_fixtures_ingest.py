@@ -68,7 +68,7 @@ def test_word365_pdf_structure(project):
     positions = [text.find(word) for word in order]
     assert -1 not in positions and positions == sorted(positions), (positions, text)
     segments = project.documents.segments(outcome.document_id)
-    assert any(s["kind"] == "bullet" for s in segments)
+    assert any(s["kind"] == "list_item" for s in segments)
     assert all(s["page"] == 1 for s in segments)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbench.errors import InvalidValueError
+from workbench.errors import InvalidValueError, NotFoundError
 from workbench.store.database import ProjectPart
 from workbench.store.documents import resolve_document
 from workbench.store.suggestions import pending_suggestion_count
@@ -19,12 +19,14 @@ class Suggestions(ProjectPart):
         return None if ref is None else resolve_document(self.db, ref)["id"]
 
     def run(self, method: str = "rules", codes: list[str] | None = None, documents: list | None = None,
-            threshold: float | None = None, progress=None, include_interviewer: bool = False) -> dict[str, Any]:
+            threshold: float | None = None, progress=None, include_interviewer: bool = False,
+            include_structure: bool = False) -> dict[str, Any]:
         """Compute suggestions with rules, semantic similarity or both; nothing is coded until accepted.
 
         With both, a suggestion stands where rules and the classifier agree on its theme (see
         `workbench.autocode.combine`); the pending ones that fall short are withdrawn.
-        Interviewer and moderator turns are left out unless include_interviewer is set.
+        Interviewer and moderator turns are left out unless include_interviewer is set; headings, captions,
+        source notes, references and front matter unless include_structure is.
         """
         if method not in METHODS:
             raise InvalidValueError(f"unknown method {method!r}", hint="rules, semantic or both")
@@ -33,13 +35,13 @@ class Suggestions(ProjectPart):
         if method in ("rules", "both"):
             from workbench.autocode.rules import suggest_rules
 
-            result["rules"] = suggest_rules(self.db, codes, doc_ids, progress, include_interviewer)
+            result["rules"] = suggest_rules(self.db, codes, doc_ids, progress, include_interviewer, include_structure)
         if method in ("semantic", "both"):
             from workbench.autocode.semantic import suggest_semantic
 
             result["semantic"] = suggest_semantic(self.db, codes, doc_ids, threshold, progress,
                                                   include_interviewer=include_interviewer,
-                                                  keep_theme_scores=method == "both")
+                                                  keep_theme_scores=method == "both", include_structure=include_structure)
         if method == "both":
             from workbench.autocode.combine import withdraw_unsupported
 
@@ -53,6 +55,15 @@ class Suggestions(ProjectPart):
         from workbench.autocode.suggestions import list_suggestions
 
         return list_suggestions(self.db, status, code, min_score, self._doc_id(document), method, limit)
+
+    def in_context(self, suggestion: int) -> dict[str, Any]:
+        """One suggestion with the passage that holds it and the turns before and after (for review)."""
+        from workbench.store.suggestions import suggestion_passage
+
+        found = suggestion_passage(self.db, suggestion)
+        if found is None:
+            raise NotFoundError(f"no suggestion {suggestion}", hint="list suggestions with `workbench suggestions`")
+        return found
 
     def pending_count(self) -> int:
         """How many suggestions wait for a decision."""

@@ -5,7 +5,6 @@ classifier sure enough alone). The rule id stays in the suggestion's `source` as
 
 from __future__ import annotations
 
-import json
 import re
 
 MAX_REASON = 400  # characters of a rule reason's hits; the ones beyond are counted ("and 3 more")
@@ -15,15 +14,40 @@ VERDICT = re.compile(r"(?:^|; )(?:confirmed by the \S+ classifier at |classifier
                      re.DOTALL)
 
 
-def show_pattern(value, top: bool = True) -> str:
-    """A spaCy token pattern as compact JSON, long word lists cut to their first words and '…'."""
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(str(k))}: {show_pattern(v, False)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        cut = not top and len(value) > MAX_WORDS + 1
-        shown = [show_pattern(v, False) for v in (value[:MAX_WORDS] if cut else value)]
-        return "[" + ", ".join(shown + (["…"] if cut else [])) + "]"
-    return json.dumps(value, ensure_ascii=False)
+WORD_KEYS = ("LOWER", "ORTH", "TEXT", "NORM")
+OPTIONAL = {"?": "?", "*": "*", "+": "+", "!": " (not)"}
+
+
+def _token_words(token: dict) -> str:
+    """One token of a spaCy pattern as a reader writes it: `word`, `a|b|c|…`, `word*` for a lemma, `(any word)`."""
+    for key in (*WORD_KEYS, "LEMMA"):
+        if key not in token:
+            continue
+        value = token[key]
+        mark = "*" if key == "LEMMA" else ""
+        if isinstance(value, dict) and "IN" in value:
+            words = [str(w) + mark for w in value["IN"]]
+            return "|".join(words[:MAX_WORDS] + (["…"] if len(words) > MAX_WORDS else []))
+        if isinstance(value, dict) and "NOT_IN" in value:
+            return "not " + "|".join(str(w) for w in value["NOT_IN"][:MAX_WORDS])
+        return str(value) + mark
+    if token.get("IS_ALPHA") or token.get("IS_ASCII") or not token or set(token) == {"OP"}:
+        return "(any word)"
+    return "(" + ", ".join(f"{k.lower()} {v}" for k, v in token.items() if k != "OP") + ")"
+
+
+def show_pattern(value) -> str:
+    """A spaCy token pattern as the words it looks for, in order: `moving|move|… into (any word)? aerospace|…`.
+
+    `|` separates alternatives, `*` after a word means any of its forms (a lemma), `?` an optional word;
+    long word lists are cut to their first words and `…`."""
+    if not isinstance(value, list):
+        return str(value)
+    shown = []
+    for token in value:
+        token = token if isinstance(token, dict) else {}
+        shown.append(_token_words(token) + OPTIONAL.get(str(token.get("OP", "")), ""))
+    return " ".join(shown)
 
 
 def describe(rs, hits: list[tuple[int, str, str]]) -> dict:
@@ -35,7 +59,7 @@ def describe(rs, hits: list[tuple[int, str, str]]) -> dict:
     parts = []
     for rule_id, text in seen.items():
         rule = rs.rules[rule_id]
-        name = f"token pattern {rule.shown}" if rule.kind == "token" else f"{rule.kind} {rule.pattern!r}"
+        name = f"words «{rule.shown}»" if rule.kind == "token" else f"{rule.kind} {rule.pattern!r}"
         parts.append(name + (f" ({text})" if text.lower() != rule.pattern.lower() else ""))
     reason = f"{len(seen)} rule hit{'s' if len(seen) > 1 else ''}: " + parts[0]
     for n, part in enumerate(parts[1:], 1):

@@ -32,7 +32,7 @@ class Rule:
     kind: str
     pattern: str  # the keyword, phrase or lemma; a token pattern's number (as in its id)
     order: int
-    shown: str = ""  # a token pattern itself, as compact JSON, for reasons
+    shown: str = ""  # a token pattern as the words it looks for (reasons.show_pattern), for reasons
 
 
 @dataclass
@@ -336,10 +336,11 @@ def _set_lemmas(doc, lemma_hashes: set[int], pipeline, lookup_lemma) -> None:
 
 
 def suggest_rules(db, code_ids: list[str] | None = None, document_ids: list[int] | None = None,
-                  progress=None, include_interviewer: bool = False) -> dict:
+                  progress=None, include_interviewer: bool = False, include_structure: bool = False) -> dict:
     """Suggest codes for segments where their patterns match; progress(done, total) after each batch.
 
-    Interviewer and moderator turns are left out unless include_interviewer is set.
+    Interviewer and moderator turns are left out unless include_interviewer is set; headings, captions, source
+    notes, references and front matter unless include_structure is.
     """
     from workbench.autocode.scope import interviewer_segment_ids
     from workbench.nlp.pipelines import is_lookup_pipeline, lookup_nlp, nlp, pipeline_name
@@ -347,7 +348,7 @@ def suggest_rules(db, code_ids: list[str] | None = None, document_ids: list[int]
 
     started = time.perf_counter()
     codes = [c for c in scope_codes(db, code_ids) if c["patterns"]]
-    total, batches = segment_batches(db, document_ids)
+    total, batches = segment_batches(db, document_ids, include_structure=include_structure)
     result = {"segments": 0, "candidates": 0, "matched": 0, "new": 0, "per_code": {c["id"]: 0 for c in codes},
               "warnings": [], "pipeline": None}
     if not codes or not total:

@@ -20,6 +20,8 @@ NEIGHBOUR_WEIGHT = 0.5  # share of their vote in a theme's score; both chosen le
 MIN_CODINGS = 8
 MAX_PER_CODE = 200
 MIN_WORDS = 3
+QUOTED = 2  # nearest passages of the code quoted in a reason
+QUOTE_CHARS = 70  # characters of each quotation before it is cut at a word and '…' added
 
 
 def code_text(code: dict) -> str:
@@ -39,8 +41,8 @@ def coded_segments(db, code_ids: list[str]) -> dict[str, set[int]]:
 
 
 def example_passages(db, codes: list[dict]):
-    """(embeddings, code ids each passage carries, rolled up to ancestors) of the stored training examples
-    of the codes' codebooks and of the codes' example quotations."""
+    """(embeddings, code ids each passage carries rolled up to ancestors, (text, where from) of each) of the
+    stored training examples of the codes' codebooks and of the codes' example quotations."""
     import numpy as np
 
     from workbench.embeddings.cache import example_embeddings
@@ -52,13 +54,64 @@ def example_passages(db, codes: list[dict]):
     books = {c["codebook"] for c in codes}
     stored = [e for e in list_examples(db) if e["codebook"] in books]
     labels = [{a for c in e["codes"] for a in chains.get(c, [c])} for e in stored]
+    sources = [(e["text"], f"training example {e['ref']}" if e.get("ref") else "training example") for e in stored]
     quotes = []
     for code in codes:
         for quote in code.get("examples") or []:
             quotes.append(quote)
             labels.append(set(chains.get(code["id"], [code["id"]])))
+            sources.append((quote, f"example of {code['label']} in the codebook"))
     vectors = np.vstack([example_embeddings(db, [e["id"] for e in stored]), embed_texts(quotes)])
-    return vectors, labels
+    return vectors, labels, sources
+
+
+def quote(text: str, limit: int = QUOTE_CHARS) -> str:
+    """A passage as a short quotation: spaces collapsed, cut at a word before `limit` characters with '…'."""
+    words = " ".join(text.split())
+    if len(words) <= limit:
+        return f'"{words}"'
+    cut = words[:limit].rsplit(" ", 1)[0] if " " in words[:limit] else words[:limit]
+    return f'"{cut.rstrip(",.;:")}…"'
+
+
+def nearest_positives(x_train, y, vectors):
+    """For each row of vectors, the row numbers of the QUOTED most similar training passages that carry the code."""
+    import numpy as np
+
+    positives = np.flatnonzero(y)
+    if not len(positives) or not len(vectors):
+        return [[] for _ in range(len(vectors))]
+    order = np.argsort(-(vectors @ x_train[positives].T), axis=1, kind="stable")[:, :QUOTED]
+    return [positives[row].tolist() for row in order]
+
+
+def readable_reasons(db, rows: list[dict], near: list[list[int]], coded_ids: list[int], n_rows: int,
+                     sources: list[tuple[str, str]], definitions: dict[str, str]) -> None:
+    """Write each suggestion's reason in words a reviewer can check: the coded passages (or training examples)
+    of the code nearest to it, quoted with where they come from (else, for similarity, the code's definition).
+    `near[i]` are training-row numbers: the first len(coded_ids) are coded segments, the last len(sources) examples."""
+    from workbench.store.segments import segment_details
+
+    wanted = sorted({coded_ids[r] for picked in near for r in picked if r < len(coded_ids)})
+    details = {d["segment_id"]: d for d in segment_details(db, wanted)}
+    first_example = n_rows - len(sources)
+
+    def where(r: int) -> str | None:
+        if r < len(coded_ids):
+            d = details.get(coded_ids[r])
+            return f"{quote(d['text'])} ({d['title']})" if d else None
+        text, origin = sources[r - first_example]
+        return f"{quote(text)} ({origin})"
+
+    for row, picked in zip(rows, near):
+        head, how = row.pop("_head"), row.pop("_how")
+        passages = [p for p in (where(r) for r in picked) if p]
+        close = f"close to coded passages: {', '.join(passages)}"
+        if row["method"] == "semantic":
+            row["reason"] = (f"{head} {how}; {close}" if passages
+                             else f"{head} {quote(definitions[row['code_id']])} {how}")
+        else:
+            row["reason"] = f"{head}; {close}; {how}" if passages else f"{head}: {how}"
 
 
 def _threshold(threshold, code_id: str) -> float:
@@ -130,7 +183,7 @@ def suggest_semantic(db, code_ids: list[str] | None = None, document_ids: list[i
                      threshold: float | dict | None = None, progress=None, min_codings: int = MIN_CODINGS,
                      classifier_threshold: float = CLASSIFIER_THRESHOLD, max_per_code: int = MAX_PER_CODE,
                      min_words: int = MIN_WORDS, include_interviewer: bool = False,
-                     keep_theme_scores: bool = False) -> dict:
+                     keep_theme_scores: bool = False, include_structure: bool = False) -> dict:
     """Suggest codes by meaning; threshold is one similarity or {code id: similarity} for codes without a
     classifier; progress(done, total) while segments are embedded. Interviewer and moderator turns are
     left out unless include_interviewer. keep_theme_scores adds `theme_scores`: {top-level code with a
@@ -145,7 +198,7 @@ def suggest_semantic(db, code_ids: list[str] | None = None, document_ids: list[i
     from workbench.store.suggestions import decided_pairs, save_suggestions
 
     codes = scope_codes(db, code_ids)
-    _, batches = segment_batches(db, document_ids)
+    _, batches = segment_batches(db, document_ids, include_structure=include_structure)  # no headings etc. unless asked
     questions = set() if include_interviewer else interviewer_segment_ids(db, document_ids)
     segments = [r for rows in batches for r in rows if len(r[4].split()) >= min_words and r[0] not in questions]
     result = {"segments": len(segments), "codes": len(codes), "new": 0, "per_code": {}, "model": MODEL_NAME,
@@ -155,7 +208,7 @@ def suggest_semantic(db, code_ids: list[str] | None = None, document_ids: list[i
     started = time.perf_counter()
     ids = [r[0] for r in segments]
     vectors = classifier_embeddings(db, ids, progress)
-    example_vectors, example_labels = example_passages(db, codes)
+    example_vectors, example_labels, example_sources = example_passages(db, codes)
     code_vectors = embed_texts([code_text(c) for c in codes])
     result["embed_seconds"] = time.perf_counter() - started
     result["training_examples"] = len(example_labels)
@@ -192,7 +245,7 @@ def suggest_semantic(db, code_ids: list[str] | None = None, document_ids: list[i
         else:
             cutoff = _threshold(threshold, code["id"])
             scores[code["id"]] = vectors @ code_vectors[code_list.index(code["id"])]
-            how[code["id"]] = ("semantic", cutoff, f"cosine similarity to the code's definition (threshold {cutoff:.2f})")
+            how[code["id"]] = ("semantic", cutoff, f"(cosine, threshold {cutoff:.2f})")
         fired = scores[code["id"]] >= how[code["id"]][1]
         parent = parent_of.get(code["id"])
         if parent in fires and how[parent][0] == "classifier" and how[code["id"]][0] == "classifier":
@@ -203,11 +256,11 @@ def suggest_semantic(db, code_ids: list[str] | None = None, document_ids: list[i
         if parent in fires and how[parent][0] == how[code_id][0] == "classifier":
             fires[parent] = fires[parent] & ~fired
     done = decided_pairs(db, ("semantic", "classifier"), code_list)
-    rows = []
+    rows, near = [], []
     for code in codes:
         method, cutoff, why = how[code["id"]]
         score = scores[code["id"]]
-        picked = 0
+        picked, first = 0, len(rows)
         for k in np.argsort(-score, kind="stable"):
             if score[k] < cutoff or picked >= max_per_code:
                 break
@@ -215,11 +268,15 @@ def suggest_semantic(db, code_ids: list[str] | None = None, document_ids: list[i
             if not fires[code["id"]][k] or segment_id in coded[code["id"]] or code["id"] in done.get(segment_id, ()):
                 continue
             picked += 1
-            label = "classifier probability" if method == "classifier" else "similarity"
+            head = (f"classifier probability {score[k]:.2f}" if method == "classifier"
+                    else f"similarity {score[k]:.2f} to the code's definition")
             rows.append({"document_id": document_id, "segment_id": segment_id, "start": start, "end": end,
                          "code_id": code["id"], "method": method, "source": method, "score": round(float(score[k]), 4),
-                         "reason": f"{label} {score[k]:.2f}: {why}"})
+                         "_head": head, "_how": why, "_k": int(k)})
+        near += nearest_positives(x, labels[code["id"]], vectors[[r.pop("_k") for r in rows[first:]]])
         result["per_code"][code["id"]] = {"method": method, "suggested": picked}
+    readable_reasons(db, rows, near, sorted(set().union(*coded.values())), len(x), example_sources,
+                     {c["id"]: code_text(c) for c in codes})
     result["new"] = save_suggestions(db, rows)
     if keep_theme_scores:
         result["theme_scores"] = {c: dict(zip(ids, scores[c].tolist())) for c in code_list

@@ -1,6 +1,6 @@
 """The `workbench` command: each command is a short block over the Python API."""
 
-from workbench.cli import analysis, autocode, coding, documents, exports, maintenance, serve, topics  # noqa: F401  (registers the commands)
+from workbench.cli import analysis, autocode, coding, documents, exports, maintenance, segmentation, serve, topics  # noqa: F401  (registers the commands)
 from workbench.cli._common import cli
 
 

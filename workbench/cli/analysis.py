@@ -163,17 +163,22 @@ def evaluate(ctx, gold_path, gold_coder, coder, method, split):
     return project_of(ctx).suggestions.evaluate(gold_path, gold_coder, coder, method, split)
 
 
-def _print_agreement(result, unit) -> None:
+def _print_agreement(result, unit, documents=()) -> None:
     def fmt(value):
         return "  n/a" if value is None else f"{value:5.2f}"
-    click.echo(f"{result['coder_a']} vs {result['coder_b']}, {result['units']} {unit}s "
-               f"in {len(result['documents'])} documents")
+
+    def share(value):  # a percentage that never rounds a disagreement away
+        return "n/a" if value is None else ">99.9%" if 0.999 < value < 1 else f"{value:.1%}"
+    titles = result.get("document_titles") or [str(d) for d in result["documents"]]
+    click.echo(f"{result['coder_a']} vs {result['coder_b']}, {result['units']} {unit}s")
+    noun = "document" if len(titles) == 1 else "documents"
+    click.echo(f"Over {len(titles)} {'chosen ' + noun if documents else noun + ' both coded'}: " + "; ".join(titles))
     click.echo(f"{'code':<28} {'n':>6} {'A':>5} {'B':>5} {'both':>5} {'agree':>6} {'kappa':>6} {'alpha':>6}")
     for c in result["codes"]:
         click.echo(f"{c['code']:<28} {c['n']:>6} {c['coded_by_a']:>5} {c['coded_by_b']:>5} {c['coded_by_both']:>5} "
-                   f"{fmt(c['percent_agreement']):>6} {fmt(c['kappa']):>6} {fmt(c['alpha']):>6}")
+                   f"{share(c['percent_agreement']):>6} {fmt(c['kappa']):>6} {fmt(c['alpha']):>6}")
     o = result["overall"]
-    click.echo(f"{'overall (pooled)':<28} {o['n']:>6} {'':>5} {'':>5} {'':>5} {fmt(o['percent_agreement']):>6} "
+    click.echo(f"{'overall (pooled)':<28} {o['n']:>6} {'':>5} {'':>5} {'':>5} {share(o['percent_agreement']):>6} "
                f"{fmt(o['kappa']):>6} {fmt(o['alpha']):>6}")
     if result["disagreements"]:
         click.echo(f"\n{len(result['disagreements'])} disagreements:")
@@ -189,10 +194,13 @@ def _print_agreement(result, unit) -> None:
 @click.option("--codes", help="Comma-separated code ids (default: every code either coder used).")
 @click.option("--with-subcodes", is_flag=True, help="A sub-code's coding counts for its listed parent.")
 @click.option("--skip-uncoded", is_flag=True, help="Leave out units neither coder coded.")
+@click.option("--document", "documents", multiple=True,
+              help="Compare only this document (id or title); repeat for more (default: every document both coded).")
 @json_output(text=_print_agreement)
 @click.pass_context
-def agreement(ctx, coders, unit, codes, with_subcodes, skip_uncoded):
+def agreement(ctx, coders, unit, codes, with_subcodes, skip_uncoded, documents):
     """Inter-coder agreement: percent agreement, Cohen's kappa, Krippendorff's alpha, disagreements."""
     if len(coders) != 2:
         raise click.UsageError("give --coder twice, e.g. --coder ann --coder bo")
-    return project_of(ctx).codings.agreement(coders[0], coders[1], unit, split_list(codes), skip_uncoded, with_subcodes)
+    return project_of(ctx).codings.agreement(coders[0], coders[1], unit, split_list(codes), skip_uncoded, with_subcodes,
+                                             list(documents) or None)

@@ -39,9 +39,11 @@ def _print_run(result) -> None:
 @click.option("--document", "documents", multiple=True, help="Only this document (repeatable).")
 @click.option("--threshold", type=float, help="Semantic: similarity threshold for every code.")
 @click.option("--include-interviewer", is_flag=True, help="Also suggest codes for interviewer/moderator turns.")
+@click.option("--include-structure", is_flag=True,
+              help="Also suggest codes for headings, captions, source notes, references and front matter.")
 @json_output(text=_print_run)
 @click.pass_context
-def autocode(ctx, method, codes, documents, threshold, include_interviewer, as_json):
+def autocode(ctx, method, codes, documents, threshold, include_interviewer, include_structure, as_json):
     """Suggest codes for segments; suggestions wait for `workbench accept` or `reject`."""
     from rich.console import Console
     from rich.progress import Progress
@@ -51,6 +53,7 @@ def autocode(ctx, method, codes, documents, threshold, include_interviewer, as_j
         task = bar.add_task(f"Suggesting ({method})", total=None)
         result = project.suggestions.run(
             method, split_list(codes), list(documents) or None, threshold, include_interviewer=include_interviewer,
+            include_structure=include_structure,
             progress=lambda done, total: bar.update(task, completed=done, total=total))
     return {**result, "pending": project.suggestions.pending_by_code()}
 

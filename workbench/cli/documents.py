@@ -132,11 +132,17 @@ def ingest(ctx, paths, doc_type, manifest, password, time_limit, survey_mode, te
                                         pseudonymiser=pseudonymiser, workers=workers, max_file_mb=max_file_mb)
 
 
+def _inferred(value: str, inferred: bool) -> str:
+    """A title or type the workbench guessed (from a heading line, the file name or the speakers), marked so."""
+    return value + (" (inferred)" if inferred else "")
+
+
 def _print_documents(rows) -> None:
     from rich.markup import escape
 
     print_table(("id", "title", "type", "segments", "words", "attributes", "warnings"),
-                ((str(r["id"]), escape(r["title"]), r["type"] + (" (inferred)" if r["type_inferred"] else ""),
+                ((str(r["id"]), escape(_inferred(r["title"], r["title_inferred"])),
+                  _inferred(r["type"], r["type_inferred"]),
                   str(r["segment_count"]), str(r["word_count"]),
                   escape(", ".join(f"{k}={v}" for k, v in r["attributes"].items())), str(len(r["warnings"]) or ""))
                  for r in rows))
@@ -145,9 +151,9 @@ def _print_documents(rows) -> None:
 @cli.command()
 @click.option("--type", "doc_type", type=click.Choice(DOCUMENT_TYPES), help="Only this document type.")
 @json_output(text=_print_documents,
-             data=lambda rows: [{k: r[k] for k in ("id", "title", "type", "type_inferred", "format", "file_name",
-                                                   "attributes", "segment_count", "char_count", "word_count",
-                                                   "warnings")} for r in rows])
+             data=lambda rows: [{k: r[k] for k in ("id", "title", "title_inferred", "type", "type_inferred", "format",
+                                                   "file_name", "attributes", "segment_count", "char_count",
+                                                   "word_count", "warnings")} for r in rows])
 @click.pass_context
 def documents(ctx, doc_type):
     """List documents with type, attributes and counts."""
@@ -155,7 +161,8 @@ def documents(ctx, doc_type):
 
 
 def _print_document(d) -> None:
-    click.echo(f"{d['id']}: {d['title']}  [{d['type']}{' (inferred)' if d['type_inferred'] else ''}, {d['format']}]")
+    click.echo(f"{d['id']}: {_inferred(d['title'], d['title_inferred'])}  "
+               f"[{_inferred(d['type'], d['type_inferred'])}, {d['format']}]")
     for k, v in d["attributes"].items():
         click.echo(f"  {k}: {v}")
     for w in d["warnings"]:
@@ -178,19 +185,21 @@ def show(ctx, doc):
 def _print_segments(rows) -> None:
     from rich.markup import escape
 
-    print_table(("id", "kind", "speaker", "time", "page", "start-end", "text"),
-                ((str(r["id"]), r["kind"], escape(r["speaker"] or ""), clock(r["time_start"]), str(r["page"] or ""),
-                  f"{r['start']}-{r['end']}", escape(shorten(r["text"], 120))) for r in rows))
+    print_table(("id", "kind", "speaker", "time", "page", "start-end", "section", "text"),
+                ((str(r["id"]), r["kind"] + (f" {r['level']}" if r["level"] else ""), escape(r["speaker"] or ""),
+                  clock(r["time_start"]), str(r["page"] or ""), f"{r['start']}-{r['end']}",
+                  escape(shorten(r["section"] or "", 40)), escape(shorten(r["text"], 100))) for r in rows))
 
 
 @cli.command()
 @click.argument("doc")
 @json_output(text=_print_segments,
              data=lambda rows: [{k: r[k] for k in ("id", "ordinal", "start", "end", "kind", "speaker", "time_start",
-                                                   "time_end", "page", "text")} for r in rows])
+                                                   "time_end", "page", "section", "level", "context", "text")}
+                                for r in rows])
 @click.pass_context
 def segments(ctx, doc):
-    """List the segments (turns, paragraphs, cues) of a document."""
+    """List the segments (turns, paragraphs, headings with their level, list items, table rows...) of a document."""
     return project_of(ctx).documents.segments(doc)
 
 

@@ -57,6 +57,8 @@ def _print_fitted(run: dict) -> None:
 @click.option("--filter", "filters", multiple=True, metavar="KEY=VALUE",
               help="Only segments with type, kind, speaker, document or an attribute equal to VALUE (repeatable).")
 @click.option("--include-interviewer", is_flag=True, help="Also model interviewer/moderator turns.")
+@click.option("--include-structure", is_flag=True,
+              help="Also model headings, captions, source notes, references and front matter.")
 @click.option("--reduce-outliers", is_flag=True, help="Move outlier segments to their nearest topic.")
 @click.option("--min-words", type=int, default=3, show_default=True, help="Leave out segments shorter than this.")
 @click.option("--stop-word", "stop_words", multiple=True, help="An extra word to leave out of topic words (repeatable).")
@@ -65,7 +67,7 @@ def _print_fitted(run: dict) -> None:
 @json_output(text=_print_fitted)
 @click.pass_context
 def topics_fit(ctx, name, embedder, min_topic_size, n_topics, clusterer, filters, include_interviewer,
-               reduce_outliers, min_words, stop_words, seed, replace, as_json):
+               include_structure, reduce_outliers, min_words, stop_words, seed, replace, as_json):
     """Fit a topic model over segments and store it as a run (Ctrl-C leaves nothing behind)."""
     bar, update = _progress(as_json)
     project = project_of(ctx)
@@ -73,7 +75,7 @@ def topics_fit(ctx, name, embedder, min_topic_size, n_topics, clusterer, filters
         with bar:
             fitted = project.topics.fit(name, embedder, min_topic_size, n_topics, clusterer, list(filters),
                                        include_interviewer, reduce_outliers, min_words, seed, list(stop_words),
-                                       replace, progress=update)
+                                       replace, progress=update, include_structure=include_structure)
     except KeyboardInterrupt:
         click.echo("Interrupted: no topic run was written.", err=True)
         ctx.exit(130)

@@ -13,6 +13,7 @@ from workbench.store.database import ProjectPart
 from workbench.store.documents import resolve_document
 
 CODER_ENV = "WORKBENCH_CODER"
+PINNED = "pinned_codes:"  # + coder name: a setting holding a JSON list of code ids
 NO_CODER_HINT = (f"pass --coder NAME, set ${CODER_ENV}, or set the project's default coder with "
                  "`workbench coders default NAME`")
 
@@ -109,6 +110,42 @@ class Codings(ProjectPart):
         """Remove a coding; returns what it was."""
         return stored.uncode(self.db, coding_id)
 
+    def recode(self, coding_id: int, code_id: str) -> dict[str, Any]:
+        """Give a coding another code, keeping its span, coder and memo; returns the coding."""
+        return stored.recode(self.db, coding_id, code_id)
+
+    def set_memo(self, coding_id: int, memo: str | None) -> None:
+        """Write (or clear, with None) the memo on a coding."""
+        stored.set_coding_memo(self.db, coding_id, memo)
+
+    def recent_codes(self, coder: str, limit: int = 9) -> list[str]:
+        """The codes `coder` applied most recently, newest first (the code picker lists them first)."""
+        return stored.recent_codes(self.db, coder, limit)
+
+    def pinned_codes(self, coder: str) -> list[str]:
+        """The coder's pinned codes (keys 1-9 in the reader's code picker), still in the codebook."""
+        import json
+
+        from workbench.store.codes import code_ids
+
+        pinned = json.loads(settings.get_setting(self.db, PINNED + coder, "[]"))
+        known = set(code_ids(self.db))
+        return [c for c in pinned if c in known]
+
+    def set_pinned_codes(self, coder: str, code_ids: list[str]) -> list[str]:
+        """Pin up to nine codes for `coder`, in key order; returns them."""
+        import json
+
+        from workbench.store.codes import get_code
+
+        chosen = list(dict.fromkeys(code_ids))
+        if len(chosen) > 9:
+            raise CodingError(f"{len(chosen)} codes to pin; keys 1-9 take nine", hint="unpin one first")
+        for code_id in chosen:
+            get_code(self.db, code_id)
+        settings.set_setting(self.db, PINNED + coder, json.dumps(chosen))
+        return chosen
+
     def find(self, **where) -> list[int]:
         """Ids of codings matching column values (document_id, start, end, code_id, coder...)."""
         return stored.find_codings(self.db, **where)
@@ -153,11 +190,13 @@ class Codings(ProjectPart):
         return cooccurrence(self.db, unit, coder, rollup)
 
     def agreement(self, coder_a: str, coder_b: str, unit: str = "segment", codes: list[str] | None = None,
-                  skip_uncoded: bool = False, with_subcodes: bool = False) -> dict[str, Any]:
-        """Percent agreement, Cohen's kappa and Krippendorff's alpha between two coders, with disagreements."""
+                  skip_uncoded: bool = False, with_subcodes: bool = False,
+                  documents: list[int | str] | None = None) -> dict[str, Any]:
+        """Percent agreement, Cohen's kappa and Krippendorff's alpha between two coders, with disagreements,
+        over the documents both coded (or `documents`, ids or titles); the result names the documents used."""
         from workbench.coding.agreement import agreement
 
-        return agreement(self.db, coder_a, coder_b, unit, codes, skip_uncoded, with_subcodes)
+        return agreement(self.db, coder_a, coder_b, unit, codes, skip_uncoded, with_subcodes, documents)
 
 
 def _not_found_hint(segment_text: str, phrase: str, width: int = 160) -> str:

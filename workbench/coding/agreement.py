@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 from workbench.errors import CodingError, InvalidValueError, WorkbenchError
 from workbench.store.codes import code_rows, descendants
-from workbench.store.codings import coder_names, codes_used_by, coding_count, coding_rows, documents_coded_by
-from workbench.store.documents import document_header, segments_by_position
+from workbench.store.codings import coder_names, coding_count, coding_rows, documents_coded_by
+from workbench.store.documents import document_header, resolve_document, segments_by_position
 
 UNITS = ("segment", "character")
 
@@ -111,15 +111,16 @@ def _check_coders(db, coder_a: str, coder_b: str) -> tuple[str, str]:
     return names[0], names[1]
 
 
-def _scope(db, coder_a: str, coder_b: str, codes: list[str] | None, with_subcodes: bool):
-    """The codes compared, their labels, and which stored code ids count as each of them."""
+def _scope(db, used: set[str], codes: list[str] | None, with_subcodes: bool):
+    """The codes compared (given, else those used in the compared documents), their labels, and which
+    stored code ids count as each of them."""
     rows = code_rows(db)
     labels = {r["id"]: r["label"] for r in rows}
     if codes is None:
-        used = codes_used_by(db, [coder_a, coder_b])
         scope = [r["id"] for r in rows if r["id"] in used]
         if not scope:
-            raise CodingError("the two coders used no codes of the codebook", hint="check the project's codes")
+            raise CodingError("the two coders used no codes of the codebook in these documents",
+                              hint="check the project's codes and the documents compared")
     else:
         scope = list(dict.fromkeys(codes))
         if not scope:
@@ -185,12 +186,34 @@ def _character_disagreements(doc, scope, a, b, coders) -> list[dict]:
     return found
 
 
+def _documents(db, coders: tuple[str, str], documents: Sequence[int | str] | None) -> list[int]:
+    """The documents compared: those given (by id or title), else those BOTH coders coded at least one span in.
+
+    A document only one coder opened says nothing about agreement: counting its units would add the
+    other coder's silence as disagreements (and pad the agreement with units nobody looked at)."""
+    if documents is not None:
+        ids = list(dict.fromkeys(resolve_document(db, ref)["id"] for ref in documents))
+        if not ids:
+            raise InvalidValueError("no documents to compare",
+                                    hint="leave documents out to compare the documents both coders coded")
+        return sorted(ids)
+    first, second = (set(documents_coded_by(db, [coder])) for coder in coders)
+    shared = sorted(first & second)
+    if not shared:
+        raise CodingError(f"{coders[0]!r} and {coders[1]!r} coded no document in common",
+                          hint="agreement compares documents both coders coded: code the same documents, "
+                               "or name the documents to compare")
+    return shared
+
+
 def agreement(db, coder_a: str, coder_b: str, unit: str = "segment", codes: list[str] | None = None,
-              skip_uncoded: bool = False, with_subcodes: bool = False) -> dict:
+              skip_uncoded: bool = False, with_subcodes: bool = False,
+              documents: Sequence[int | str] | None = None) -> dict:
     """Agreement of two coders per code and overall, with every disagreement listed for resolution.
 
-    Units are the segments (or characters) of every document either coder coded at least once,
-    with any code. A segment counts as coded with C when a coding of C overlaps it; a character
+    Units are the segments (or characters) of every document BOTH coders coded at least once, with
+    any code, or of the `documents` given (ids or titles); the result names them (`documents` ids,
+    `document_titles`). A segment counts as coded with C when a coding of C overlaps it; a character
     when it lies inside one. `with_subcodes` counts a coding of a sub-code as one of each listed
     ancestor; `skip_uncoded` leaves out units neither coder coded with any code in scope.
     """
@@ -199,15 +222,16 @@ def agreement(db, coder_a: str, coder_b: str, unit: str = "segment", codes: list
     if unit not in UNITS:
         raise InvalidValueError(f"unknown unit {unit!r}", hint="units: " + ", ".join(UNITS))
     coders = _check_coders(db, coder_a, coder_b)
-    scope, labels, counts_as = _scope(db, *coders, codes, with_subcodes)
-    doc_ids = documents_coded_by(db, list(coders))
-    wanted = sorted(counts_as)
-    per_a, per_b, disagreements = [], [], []
+    doc_ids = _documents(db, coders, documents)
+    coded = {doc_id: coding_rows(db, doc_id, list(coders)) for doc_id in doc_ids}
+    scope, labels, counts_as = _scope(db, {g["code_id"] for rows in coded.values() for g in rows}, codes,
+                                      with_subcodes)
+    per_a, per_b, disagreements, titles = [], [], [], []
     for doc_id in doc_ids:
         doc = document_header(db, doc_id, with_text=unit == "character")
+        titles.append(doc["title"])
         segments = segments_by_position(db, doc_id) if unit == "segment" else []
-        codings = coding_rows(db, doc_id, list(coders), wanted)
-        a, b = _document_judgements(doc, segments, codings, unit, coders, counts_as, len(scope))
+        a, b = _document_judgements(doc, segments, coded[doc_id], unit, coders, counts_as, len(scope))
         if unit == "segment":
             disagreements += _segment_disagreements(doc, segments, scope, a, b, coders)
         else:
@@ -231,5 +255,5 @@ def agreement(db, coder_a: str, coder_b: str, unit: str = "segment", codes: list
                "mean_kappa": _mean(c["kappa"] for c in per_code),
                "mean_alpha": _mean(c["alpha"] for c in per_code), "disagreements": len(disagreements)}
     return {"coder_a": coders[0], "coder_b": coders[1], "unit": unit, "with_subcodes": with_subcodes,
-            "skip_uncoded": skip_uncoded, "documents": doc_ids, "units": int(all_a.shape[1]),
+            "skip_uncoded": skip_uncoded, "documents": doc_ids, "document_titles": titles, "units": int(all_a.shape[1]),
             "codes": per_code, "overall": overall, "disagreements": disagreements}

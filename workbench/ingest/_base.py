@@ -16,7 +16,7 @@ from typing import Any
 class Block:
     """One paragraph-like unit of a source, in reading order.
 
-    kind: paragraph, heading, bullet, table_row, footnote, endnote, cue, caption.
+    kind: paragraph, heading, bullet, table_row, footnote, endnote, cue, caption; a heading may carry its level.
     speaker/time_start/time_end are set by readers that know them (captions, bold
     speaker runs in docx); otherwise segmentation detects speakers in the text.
     Text may hold single newlines; blank lines separate blocks in the stored text.
@@ -28,6 +28,8 @@ class Block:
     speaker: str | None = None
     time_start: float | None = None
     time_end: float | None = None
+    level: int | None = None  # heading level (1 = top) where the format says it
+    starts_table: bool = False  # a table_row that is the first (header) row of its table
 
 
 @dataclass

@@ -54,9 +54,20 @@ class Documents(ProjectPart):
         row["warnings"] = json.loads(row["warnings"])
         row["metadata"] = json.loads(row["metadata"])
         row["type_inferred"] = bool(row["type_inferred"])
+        row["title_inferred"] = bool(row["title_inferred"])
         row["attributes"] = attributes_of(self.db, row["id"])
         row["memos"] = list_memos(self.db, row["id"])
         return row
+
+    def resegment(self, refs: list | None = None) -> list[dict[str, Any]]:
+        """Cut documents (all, or these ids/titles) into segments again with today's rules; the text and every
+        coding stay, and codings whose snippet no longer matches the text are reported."""
+        from dataclasses import asdict
+
+        from workbench.ingest.resegment import resegment_document
+
+        ids = [self.id_of(r) for r in refs] if refs else sorted(docs.document_ids(self.db))
+        return [asdict(resegment_document(self.db, doc_id)) for doc_id in ids]
 
     def segments(self, ref: int | str) -> list[dict[str, Any]]:
         """The turns and paragraphs of a document, in order, with offsets."""
@@ -98,7 +109,7 @@ class Documents(ProjectPart):
             entry = loaded.lookup(Path(row["source_path"]))
             if entry is None:
                 continue
-            fields: dict[str, Any] = {"title": entry.title} if entry.title else {}
+            fields: dict[str, Any] = {"title": entry.title, "title_inferred": 0} if entry.title else {}
             if entry.type:
                 fields.update(type=entry.type, type_inferred=0)
             updates.append((row["id"], fields, entry.attributes))

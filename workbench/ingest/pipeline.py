@@ -24,6 +24,7 @@ from workbench.ingest._base import ReadOptions, ReadResult
 from workbench.ingest.manifest import Manifest, ManifestEntry
 from workbench.ingest.readers import format_of, is_supported, reader_for
 from workbench.ingest.segment import build_document
+from workbench.ingest.titles import choose_title, is_inferred
 from workbench.store.database import database_file
 from workbench.store.documents import find_by_source, insert_document, sha256
 
@@ -278,8 +279,9 @@ def _store_result(db, path: Path, fmt: str, source_sha: str, result: ReadResult,
                           + (" (" + "; ".join(result.warnings) + ")" if result.warnings else ""))
     if result.part:  # a survey row: the file's title plus the respondent
         title = f"{entry.title if entry and entry.title else path.stem} – {result.title or result.part}"
+        title_source = "manifest" if entry and entry.title else "metadata"
     else:
-        title = (entry.title if entry and entry.title else None) or result.title or path.stem
+        title, title_source = choose_title(entry.title if entry else None, result.title, built, path.stem)
     warnings = list(result.warnings)
     attributes = {**(entry.attributes if entry else {}), **result.attributes}
     if pseudonymiser is not None:
@@ -291,6 +293,7 @@ def _store_result(db, path: Path, fmt: str, source_sha: str, result: ReadResult,
         "title": " ".join(printable_name(title).split())[:300],
         "type": given_type or built.inferred_type,
         "type_inferred": int(given_type is None),
+        "title_inferred": int(is_inferred(title_source)),
         "format": fmt,
         "source_path": printable_name(str(path.resolve())),
         "file_name": printable_name(path.name),
@@ -298,7 +301,7 @@ def _store_result(db, path: Path, fmt: str, source_sha: str, result: ReadResult,
         "source_sha256": source_sha,
         "text": built.text,
         "warnings": warnings,
-        "metadata": {**result.metadata, "speakers": built.speakers},
+        "metadata": {**result.metadata, "speakers": built.speakers, "title_source": title_source},
     }
     doc_id = insert_document(db, record, built.segments, attributes, result.memos)
     if pseudonymiser is not None:

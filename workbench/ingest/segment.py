@@ -1,20 +1,25 @@
 """Build the stored text of a document from blocks and cut it into segments.
 
 Interviews and focus groups become speaker turns (a turn runs over paragraphs
-until the next speaker); other documents become paragraphs, bullets and table
-rows, with long paragraphs split at sentence boundaries. Offsets are half-open
-[start, end) code-point indices into the returned text.
+until the next speaker); other documents are repaired where a blank line cut a
+sentence (`repair`) and cut as a reader sees them (`structure`): headings with
+the section path under them, list items, table rows, captions, source notes,
+reference entries, front matter and footnotes; long paragraphs are split at
+sentence boundaries (`sentences`, rule-based: no model is loaded). Offsets are
+half-open [start, end) code-point indices into the returned text.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from workbench.ingest._base import Block
 from workbench.ingest.normalise import normalise_block
+from workbench.ingest.repair import join_wrapped_hyphens, repair_paragraphs
+from workbench.ingest.sentences import sentence_spans
 from workbench.ingest.speakers import find_label, is_known, label_key
+from workbench.ingest.structure import structure_blocks
 
 MAX_PARAGRAPH_CHARS = 2000
 SEPARATOR = "\n\n"
@@ -34,6 +39,9 @@ class Segment:
     time_start: float | None = None
     time_end: float | None = None
     page: int | None = None
+    section: str | None = None  # the headings it sits under, "4 Skills > 4.2 Apprenticeships"
+    level: int | None = None  # a heading's level
+    context: str | None = None  # a table row's header row
 
 
 @dataclass
@@ -52,15 +60,27 @@ class _Placed:
     end: int
 
 
+def normalise_blocks(blocks: list[Block], join_lines: bool = False) -> list[tuple[Block, str]]:
+    """Each block with its normalised text; empty blocks dropped."""
+    out = []
+    for block in blocks:
+        text = normalise_block(block.text, join_lines)
+        if text:
+            out.append((block, text))
+    return out
+
+
 def place_blocks(blocks: list[Block], join_lines: bool = False) -> tuple[str, list[_Placed]]:
     """Normalise blocks, drop empty ones and join them with blank lines."""
+    return place_texts(normalise_blocks(blocks, join_lines))
+
+
+def place_texts(items: list[tuple[Block, str]]) -> tuple[str, list[_Placed]]:
+    """Join normalised block texts with blank lines and note where each one lies."""
     placed: list[_Placed] = []
     parts: list[str] = []
     pos = 0
-    for block in blocks:
-        text = normalise_block(block.text, join_lines)
-        if not text:
-            continue
+    for block, text in items:
         if parts:
             pos += len(SEPARATOR)
         placed.append(_Placed(block, text, pos, pos + len(text)))
@@ -69,10 +89,10 @@ def place_blocks(blocks: list[Block], join_lines: bool = False) -> tuple[str, li
     return SEPARATOR.join(parts), placed
 
 
-def _accepted_labels(placed: list[_Placed], expect_turns: bool | None):
+def _accepted_labels(placed: list[tuple[Block, str]], expect_turns: bool | None):
     """Labels found at block starts, and those that recur enough to be speakers."""
-    found = [find_label(p.text) if p.block.kind in _TURN_KINDS and not p.block.speaker else None
-             for p in placed]
+    found = [find_label(text) if block.kind in _TURN_KINDS and not block.speaker else None
+             for block, text in placed]
     counts = Counter(label_key(m.label) for m in found if m)
     names: dict[str, str] = {}
     for m in found:
@@ -82,7 +102,7 @@ def _accepted_labels(placed: list[_Placed], expect_turns: bool | None):
     if expect_turns is False:
         accepted = set()
     labelled = sum(1 for m in found if m and label_key(m.label) in accepted)
-    eligible = sum(1 for p in placed if p.block.kind in _TURN_KINDS) or 1
+    eligible = sum(1 for block, _ in placed if block.kind in _TURN_KINDS) or 1
     if len(accepted) < 2 or (expect_turns is None and labelled / eligible < _MIN_LABELLED_SHARE):
         accepted = set()
     return found, accepted, names
@@ -93,14 +113,20 @@ def build_document(
     join_lines: bool = False,
     expect_turns: bool | None = None,
     max_paragraph_chars: int = MAX_PARAGRAPH_CHARS,
+    keep_text: bool = False,
 ) -> BuiltDocument:
     """Normalised text plus segments for a list of blocks.
 
     expect_turns: True for interviews/focus groups, False for documents and
     surveys (no speaker detection), None to decide from the text.
+    keep_text: the blocks are the stored text of a document being re-segmented;
+    its text must come out unchanged (repaired paragraphs keep their blank line).
     """
-    text, placed = place_blocks(blocks, join_lines)
-    found, accepted, names = _accepted_labels(placed, expect_turns)
+    items = normalise_blocks(blocks, join_lines)
+    found, accepted, names = _accepted_labels(items, expect_turns)
+    if not _is_transcript(items, accepted, expect_turns):
+        return _build_structured(items, max_paragraph_chars, keep_text)
+    text, placed = place_texts(items)
     segments: list[Segment] = []
     current: Segment | None = None
 
@@ -147,6 +173,36 @@ def build_document(
     return BuiltDocument(text, segments, speakers, infer_type(speakers, blocks))
 
 
+def _is_transcript(items: list[tuple[Block, str]], accepted: set, expect_turns: bool | None) -> bool:
+    """Speaker labels recur, or the reader found speakers or caption cues."""
+    if accepted or any(b.kind in ("cue", "answer") for b, _ in items):
+        return True
+    return expect_turns is not False and any(b.speaker for b, _ in items)
+
+
+def _build_structured(items: list[tuple[Block, str]], limit: int, keep_text: bool) -> BuiltDocument:
+    """A document that is no transcript: paragraphs repaired, then cut as a reader sees it."""
+    if not keep_text:
+        items = [(b, join_wrapped_hyphens(t) if b.kind in ("paragraph", "bullet") else t) for b, t in items]
+    items = repair_paragraphs(items, keep_text)
+    structured = structure_blocks(items, join_wraps=not keep_text)
+    text, placed = place_texts([(block, text) for block, text, _ in structured])
+    segments: list[Segment] = []
+    for p, (_, _, pieces) in zip(placed, structured):
+        for piece in pieces:
+            start, end = p.start + piece.start, p.start + piece.end
+            if end <= start:
+                continue
+            seg = Segment(start, end, piece.kind, None, p.block.time_start, p.block.time_end, p.block.page,
+                          piece.section, piece.level, piece.context)
+            if end - start > limit and piece.kind in ("paragraph", "list_item", "references", "footnote"):
+                segments += [Segment(start + s, start + e, seg.kind, page=seg.page, section=seg.section)
+                             for s, e in pack_sentences(text[start:end], limit)]
+            else:
+                segments.append(seg)
+    return BuiltDocument(text, segments, [], infer_type([], [b for b, _, _ in structured]))
+
+
 def infer_type(speakers: list[str], blocks: list[Block]) -> str:
     """interview for two speakers, focus_group for three or more, else document."""
     if len(speakers) >= 3:
@@ -167,33 +223,23 @@ def _fill_turn_end_times(segments: list[Segment]) -> None:
 
 
 def _paragraph_segments(text: str, p: _Placed, limit: int) -> list[Segment]:
-    kind = p.block.kind
-    if p.end - p.start <= limit or kind not in ("paragraph", "bullet"):
+    kind = "list_item" if p.block.kind == "bullet" else p.block.kind
+    level = p.block.level if kind == "heading" else None
+    if p.end - p.start <= limit or kind not in ("paragraph", "list_item"):
         return [Segment(p.start, p.end, kind, p.block.speaker, p.block.time_start,
-                        p.block.time_end, p.block.page)]
+                        p.block.time_end, p.block.page, level=level)]
     return [Segment(p.start + s, p.start + e, kind, None, None, None, p.block.page)
             for s, e in pack_sentences(p.text, limit)]
 
 
-@lru_cache(maxsize=1)
-def _sentencizer():
-    import spacy
-
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    return nlp
-
-
 def pack_sentences(text: str, limit: int) -> list[tuple[int, int]]:
-    """Spans of consecutive sentences, each at most `limit` characters when possible."""
-    doc = _sentencizer()(text)
+    """Spans of consecutive sentences, each at most `limit` characters when possible (rule-based splitting,
+    run only on text longer than the limit)."""
+    if len(text.rstrip()) <= limit:
+        end = len(text.rstrip())
+        return [(0, end)] if end else [(0, len(text))]
     spans: list[tuple[int, int]] = []
-    for sent in doc.sents:
-        s, e = sent.start_char, sent.end_char
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e <= s:
-            continue
+    for s, e in sentence_spans(text):
         if spans and e - spans[-1][0] <= limit:
             spans[-1] = (spans[-1][0], e)
         else:

@@ -25,6 +25,12 @@ NOT_SPEAKERS = {
     "title", "author", "authors", "version", "draft", "contents", "page", "ref", "reference",
     "http", "https", "www", "total", "budget", "cost", "costs", "target", "targets", "issue",
     "issues", "risk", "risks", "next steps", "in summary", "for example", "in short",
+    # cover pages and citation blocks of papers and reports
+    "doi", "license", "licence", "creative commons", "copyright", "citation", "isbn", "issn", "download date",
+    "document version", "published", "received", "accepted", "abstract", "jel", "jel codes", "suggested citation",
+    "how to cite", "please cite",
+    # numbered headings of reports ("CHALLENGE 4: Skills", "Chapter 2: Context"), never speakers
+    "challenge", "chapter", "part", "section", "annex", "appendix", "pillar", "stage", "mission", "goal", "box",
 }
 _TS = re.compile(TIMESTAMP)
 _BOLD = r"\*{0,2}"  # Markdown emphasis around a label: **Q:**, **Jane**:, *A:*

@@ -267,3 +267,36 @@ def excerpt_rows(db, code_ids: list[str] | None = None, coder: str | None = None
         {where.clause()}
         ORDER BY d.id, g.start, g.code_id"""
     return list(db.query(sql, where.params))
+
+
+def recode(db, coding_id: int, code_id: str) -> dict:
+    """Give a coding another code (same span, coder, memo); returns the coding as it now is."""
+    rows = list(db.query("SELECT * FROM codings WHERE id = ?", [coding_id]))
+    if not rows:
+        raise NotFoundError(f"no coding {coding_id}", hint="list codings with `workbench codings`")
+    _check_code(db, code_id)
+    old = rows[0]
+    if old["code_id"] == code_id:
+        return old
+    clash = list(db.query('SELECT id FROM codings WHERE document_id = ? AND start = ? AND "end" = ? AND code_id = ? '
+                          "AND coder = ?", [old["document_id"], old["start"], old["end"], code_id, old["coder"]]))
+    if clash:
+        raise CodingError(f"{old['coder']} already coded this span with {code_id!r} (coding {clash[0]['id']})",
+                          hint="remove one of the two codings instead")
+    with writing(db):
+        db.execute("UPDATE codings SET code_id = ? WHERE id = ?", [code_id, coding_id])
+    return {**old, "code_id": code_id}
+
+
+def set_coding_memo(db, coding_id: int, memo: str | None) -> None:
+    """Replace the memo written on a coding (None or blank clears it)."""
+    memo = memo.strip() if memo and memo.strip() else None
+    with writing(db):
+        if db.execute("UPDATE codings SET memo = ? WHERE id = ?", [memo, coding_id]).rowcount == 0:
+            raise NotFoundError(f"no coding {coding_id}", hint="list codings with `workbench codings`")
+
+
+def recent_codes(db, coder: str, limit: int = 9) -> list[str]:
+    """The codes a coder used most recently, newest first."""
+    return [r["code_id"] for r in db.query(
+        "SELECT code_id FROM codings WHERE coder = ? GROUP BY code_id ORDER BY max(id) DESC LIMIT ?", [coder, limit])]

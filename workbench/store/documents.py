@@ -10,6 +10,7 @@ from typing import Any
 
 from workbench.errors import InvalidValueError, NotFoundError
 from workbench.store.attributes import attributes_of, set_attributes
+from workbench.store.segments import STRUCTURE_KINDS, insert_segments
 
 DOCUMENT_TYPES = ("interview", "focus_group", "notes", "document", "survey")
 
@@ -54,11 +55,7 @@ def insert_document(db, record: dict, segments: list, attributes: dict, memos: l
     with writing(db):
         doc_id = db.execute(f"INSERT INTO documents ({columns}) VALUES ({', '.join('?' * len(row))})",
                             list(row.values())).lastrowid
-        db.conn.executemany(
-            'INSERT INTO segments (document_id, ordinal, start, "end", kind, speaker, time_start, time_end, page, text) '
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            ((doc_id, i, seg.start, seg.end, seg.kind, seg.speaker, seg.time_start, seg.time_end, seg.page,
-              text[seg.start:seg.end]) for i, seg in enumerate(segments)))
+        insert_segments(db, doc_id, text, segments)
         set_attributes(db, doc_id, attributes)
         if memos:
             db["memos"].insert_all({"document_id": doc_id, "source": "import", **asdict(m)} for m in memos)
@@ -87,7 +84,7 @@ def list_documents(db, doc_type: str | None = None) -> list[dict[str, Any]]:
     """Every document with attributes and segment counts, without its text."""
     where, params = ("WHERE d.type = ?", [doc_type]) if doc_type else ("", [])
     rows = db.query(
-        f"""SELECT d.id, d.title, d.type, d.type_inferred, d.format, d.file_name, d.source_path,
+        f"""SELECT d.id, d.title, d.title_inferred, d.type, d.type_inferred, d.format, d.file_name, d.source_path,
                    d.char_count, d.word_count, d.warnings, d.ingested_at,
                    (SELECT count(*) FROM segments s WHERE s.document_id = d.id) AS segment_count
             FROM documents d {where} ORDER BY d.id""",
@@ -96,6 +93,7 @@ def list_documents(db, doc_type: str | None = None) -> list[dict[str, Any]]:
     out = []
     for row in rows:
         row["type_inferred"] = bool(row["type_inferred"])
+        row["title_inferred"] = bool(row["title_inferred"])
         row["warnings"] = json.loads(row["warnings"])
         row["attributes"] = attributes_of(db, row["id"])
         out.append(row)
@@ -118,16 +116,18 @@ def document_texts(db) -> list[dict]:
     return list(db.query("SELECT id, title, type, text, ingested_at FROM documents ORDER BY id"))
 
 
-def segments_by_position(db, document_id: int) -> list[dict]:
-    """[{id, start, end, text}] of a document's segments, by position."""
-    return list(db.query('SELECT id, start, "end", text FROM segments WHERE document_id = ? ORDER BY start, ordinal',
-                         [document_id]))
+def segments_by_position(db, document_id: int, include_structure: bool = False) -> list[dict]:
+    """[{id, start, end, text}] of a document's segments, by position; structure segments (headings, captions,
+    source notes, references, front matter) are left out unless include_structure."""
+    where = "" if include_structure else f" AND kind NOT IN ({','.join('?' * len(STRUCTURE_KINDS))})"
+    return list(db.query(f'SELECT id, start, "end", text FROM segments WHERE document_id = ?{where} '
+                         "ORDER BY start, ordinal", [document_id, *(() if include_structure else STRUCTURE_KINDS)]))
 
 
 def document_segments(db, document_id: int) -> list[dict]:
     """Every segment of a document (offsets, kind, speaker, time, page, text), in order."""
     return list(db.query(
-        'SELECT id, ordinal, start, "end", kind, speaker, time_start, time_end, page, text '
+        'SELECT id, ordinal, start, "end", kind, speaker, time_start, time_end, page, section, level, context, text '
         "FROM segments WHERE document_id = ? ORDER BY ordinal", [document_id]))
 
 
@@ -191,3 +191,17 @@ def document_ids(db) -> set[int]:
 def document_ids_by_title(db) -> dict[str, int]:
     """{title: document id} (of titles held by several documents, the one read last)."""
     return {r["title"]: r["id"] for r in db.query("SELECT id, title FROM documents")}
+
+
+def document_for_resegment(db, document_id: int) -> dict:
+    """id, title, type, format and text of a document (what re-segmenting it needs)."""
+    rows = list(db.query("SELECT id, title, type, format, text FROM documents WHERE id = ?", [document_id]))
+    if not rows:
+        raise NotFoundError(f"no document {document_id}")
+    return rows[0]
+
+
+def coding_snippets(db, document_id: int) -> list[dict]:
+    """[{id, start, end, code_id, coder, snippet}] of every coding of a document."""
+    return list(db.query('SELECT id, start, "end", code_id, coder, snippet FROM codings WHERE document_id = ? '
+                         "ORDER BY start, id", [document_id]))

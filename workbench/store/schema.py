@@ -285,3 +285,20 @@ def m006_settings(db):
         );
         """
     )
+
+
+@migrations()
+def m007_segment_structure(db):
+    """Where a segment sits in its document: the section path of headings above it, a heading's level and a
+    table row's header row (kinds now include list_item, caption, source_note, references, front_matter);
+    whether a document's title was guessed (from a heading line or the file name)."""
+    db.executescript(
+        """
+        ALTER TABLE segments ADD COLUMN section TEXT;
+        ALTER TABLE segments ADD COLUMN level INTEGER;
+        ALTER TABLE segments ADD COLUMN context TEXT;
+        ALTER TABLE documents ADD COLUMN title_inferred INTEGER NOT NULL DEFAULT 0;
+        UPDATE segments SET kind = 'list_item' WHERE kind = 'bullet';
+        CREATE INDEX segments_kind ON segments(kind);
+        """
+    )

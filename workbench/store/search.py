@@ -33,7 +33,7 @@ def search_segments(
     where.equal("s.speaker", speaker).equal("s.document_id", document_id)
     sql = f"""
         SELECT s.id AS segment_id, s.document_id, d.title, d.type, s.speaker, s.page,
-               s.time_start, s.start, s."end",
+               s.time_start, s.start, s."end", s.text AS segment_text,
                snippet(segments_fts, 0, '{_OPEN}', '{_CLOSE}', '…', 24) AS snippet,
                bm25(segments_fts) AS score
         FROM segments_fts
@@ -47,10 +47,25 @@ def search_segments(
         raise SearchQueryError(f"cannot search for {query!r}: {exc}") from exc
     for row in rows:
         row.update(kwic(row.pop("snippet")))
+        row.update(match_span(row.pop("segment_text"), row))
     return rows
 
 
 SEARCH_ORDERS = ("document", "relevance")
+
+
+def match_span(text: str, hit: dict) -> dict[str, int]:
+    """Document offsets of a hit's first match (`match_start`, `match_end`), found from its context; the whole
+    segment when the words cannot be placed."""
+    before = hit["left"].lstrip("…")
+    at = text.find(before + hit["match"]) if hit["match"] else -1
+    if at >= 0:
+        at += len(before)
+    elif hit["match"]:
+        at = text.find(hit["match"])
+    if at < 0:
+        return {"match_start": hit["start"], "match_end": hit["end"]}
+    return {"match_start": hit["start"] + at, "match_end": hit["start"] + at + len(hit["match"])}
 
 
 def kwic(snippet: str) -> dict[str, str]:

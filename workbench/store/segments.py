@@ -7,6 +7,33 @@ from workbench.errors import NotFoundError
 from workbench.store.database import id_chunks
 
 BATCH = 2000  # segments per batch of segment_batches
+# Structure a reader sees but nobody codes by theme: left out of suggestions, topic models and agreement units
+# unless asked for (include_structure). Hand coding can still code them.
+STRUCTURE_KINDS = ("heading", "caption", "source_note", "references", "front_matter")
+
+
+def is_structure(kind: str | None) -> bool:
+    """Whether segments of this kind are structure (headings, captions, source notes, references, front matter)."""
+    return kind in STRUCTURE_KINDS
+
+
+def _kind_scope(include_structure: bool) -> tuple[str, list[str]]:
+    """The SQL condition (with its parameters) that leaves structure segments out, unless they are included."""
+    if include_structure:
+        return "", []
+    return f" AND kind NOT IN ({','.join('?' * len(STRUCTURE_KINDS))})", list(STRUCTURE_KINDS)
+
+
+SEGMENT_COLUMNS = ("start", "end", "kind", "speaker", "time_start", "time_end", "page", "section", "level", "context")
+
+
+def insert_segments(db, doc_id: int, text: str, segments: list, first_ordinal: int = 0) -> None:
+    """Write a document's segments (objects with SEGMENT_COLUMNS as attributes); their text is sliced from `text`."""
+    columns = ", ".join(f'"{c}"' for c in SEGMENT_COLUMNS)
+    db.conn.executemany(
+        f"INSERT INTO segments (document_id, ordinal, {columns}, text) VALUES (?, ?, {', '.join('?' * len(SEGMENT_COLUMNS))}, ?)",
+        ((doc_id, first_ordinal + i, *(getattr(seg, c) for c in SEGMENT_COLUMNS), text[seg.start:seg.end])
+         for i, seg in enumerate(segments)))
 
 
 def segment_count(db) -> int:
@@ -14,9 +41,10 @@ def segment_count(db) -> int:
     return next(db.query("SELECT count(*) AS n FROM segments"))["n"]
 
 
-def segment_batches(db, document_ids: list[int] | None, size: int = BATCH):
-    """(total, iterator of lists of (id, document_id, start, end, text)) over segments in id order."""
-    where, params = "", []
+def segment_batches(db, document_ids: list[int] | None, size: int = BATCH, include_structure: bool = False):
+    """(total, iterator of lists of (id, document_id, start, end, text)) over segments in id order; structure
+    segments (STRUCTURE_KINDS) are left out unless include_structure."""
+    where, params = _kind_scope(include_structure)
     if document_ids is not None and not list(document_ids):
         return 0, iter(())
     if document_ids is not None:
@@ -26,7 +54,7 @@ def segment_batches(db, document_ids: list[int] | None, size: int = BATCH):
         missing = [d for d in document_ids if d not in known]
         if missing:
             raise NotFoundError(f"no document {missing[0]}")
-        where, params = f" AND document_id IN ({','.join('?' * len(document_ids))})", document_ids
+        where, params = where + f" AND document_id IN ({','.join('?' * len(document_ids))})", params + document_ids
     total = db.execute(f"SELECT count(*) FROM segments WHERE 1 {where}", params).fetchone()[0]
 
     def batches():
@@ -121,3 +149,37 @@ def document_segment_spans(db, document_ids: set[int]) -> dict[int, list[tuple[i
                       list(document_ids)):
         out[r["document_id"]].append((r["id"], r["start"], r["end"]))
     return out
+
+
+def replace_segments(db, document_id: int, text: str, segments: list) -> dict:
+    """Re-cut a document into new segments (objects with the SEGMENT_COLUMNS of `documents`) in one transaction.
+
+    A segment with the same offsets as an old one keeps its id (and so its suggestions, embeddings and topics);
+    old segments that no longer exist are deleted with what hangs on them. Codings are offsets into the text
+    and are not touched. Returns {kept, added, removed, suggestions_removed}."""
+    from workbench.store.database import writing
+
+    with writing(db):
+        old = {(r[1], r[2]): r[0] for r in db.execute(
+            'SELECT id, start, "end" FROM segments WHERE document_id = ?', [document_id])}
+        keep_ids = {old[(s.start, s.end)] for s in segments if (s.start, s.end) in old}
+        gone = [i for i in old.values() if i not in keep_ids]
+        removed_suggestions = 0
+        for chunk, marks in id_chunks(gone):
+            removed_suggestions += db.execute(
+                f"SELECT count(*) FROM suggestions WHERE segment_id IN ({marks})", chunk).fetchone()[0]
+            db.execute(f"DELETE FROM segments WHERE id IN ({marks})", chunk)
+        db.execute("UPDATE segments SET ordinal = -1 - ordinal WHERE document_id = ?", [document_id])
+        fresh = []
+        for ordinal, seg in enumerate(segments):
+            seg_id = old.get((seg.start, seg.end))
+            if seg_id is None:
+                fresh.append((ordinal, seg))
+                continue
+            sets = ", ".join(f'"{c}" = ?' for c in SEGMENT_COLUMNS)
+            db.execute(f"UPDATE segments SET ordinal = ?, {sets} WHERE id = ?",
+                       [ordinal, *(getattr(seg, c) for c in SEGMENT_COLUMNS), seg_id])
+        for ordinal, seg in fresh:
+            insert_segments(db, document_id, text, [seg], first_ordinal=ordinal)
+    return {"kept": len(keep_ids), "added": len(fresh), "removed": len(gone),
+            "suggestions_removed": removed_suggestions}

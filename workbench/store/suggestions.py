@@ -138,3 +138,30 @@ def pending_by_code(db) -> dict[str, int]:
 def pending_suggestion_count(db) -> int:
     """How many suggestions wait for a decision."""
     return next(db.query("SELECT count(*) AS n FROM suggestions WHERE status = 'pending'"))["n"]
+
+
+def suggestion_passage(db, suggestion_id: int) -> dict | None:
+    """A suggestion in its place: {suggestion row with title, passage, before, after}, where passage is the segment
+    that holds it (its own, else the one where it starts) and before/after the segments beside it in its document
+    ({ordinal, speaker, start, end, text} or None); None when there is no such suggestion."""
+    row = next(db.query("""SELECT x.id, x.document_id, d.title, x.segment_id, x.start, x."end", x.code_id, x.method,
+                                  x.score, x.reason, x.status FROM suggestions x JOIN documents d ON d.id = x.document_id
+                           WHERE x.id = ?""", [int(suggestion_id)]), None)
+    if row is None:
+        return None
+    columns = 'id, ordinal, speaker, start, "end", text'
+    passage = next(db.query(f"SELECT {columns} FROM segments WHERE id = ? AND document_id = ?",
+                            [row["segment_id"], row["document_id"]]), None) if row["segment_id"] is not None else None
+    if passage is None:
+        passage = next(db.query(f'SELECT {columns} FROM segments WHERE document_id = ? AND start <= ? AND "end" > ? '
+                                "ORDER BY ordinal LIMIT 1", [row["document_id"], row["start"], row["start"]]), None)
+    if passage is None:  # a span outside every segment: the span alone
+        text = next(db.query('SELECT substr(text, ? + 1, ? - ?) AS t FROM documents WHERE id = ?',
+                             [row["start"], row["end"], row["start"], row["document_id"]]))["t"]
+        return {**row, "passage": {"id": None, "ordinal": None, "speaker": None, "start": row["start"],
+                                   "end": row["end"], "text": text}, "before": None, "after": None}
+    beside = {r["ordinal"]: r for r in db.query(f"SELECT {columns} FROM segments WHERE document_id = ? "
+                                                "AND ordinal IN (?, ?)", [row["document_id"], passage["ordinal"] - 1,
+                                                                          passage["ordinal"] + 1])}
+    return {**row, "passage": passage, "before": beside.get(passage["ordinal"] - 1),
+            "after": beside.get(passage["ordinal"] + 1)}

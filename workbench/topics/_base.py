@@ -35,6 +35,7 @@ class FitParams:
     seed: int = DEFAULT_SEED
     top_words: int = 10
     extra_stop_words: list[str] = field(default_factory=list)
+    include_structure: bool = False  # headings, captions, source notes, references, front matter
 
     def as_dict(self) -> dict:
         return asdict(self)

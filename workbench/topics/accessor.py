@@ -18,14 +18,15 @@ class Topics(ProjectPart):
     def fit(self, name: str | None = None, embedder: str = "minilm", min_topic_size: int = 10,
             n_topics: int | None = None, clusterer: str = "auto", filters=None, include_interviewer: bool = False,
             reduce_outliers: bool = False, min_words: int = 3, seed: int = 42, stop_words: list[str] | None = None,
-            replace: bool = False, progress=None) -> dict[str, Any]:
-        """Fit a topic model over segments and store it as a named run (filters: ["KEY=VALUE", ...] or a dict)."""
+            replace: bool = False, progress=None, include_structure: bool = False) -> dict[str, Any]:
+        """Fit a topic model over segments and store it as a named run (filters: ["KEY=VALUE", ...] or a dict);
+        headings, captions, source notes, references and front matter only with include_structure."""
         from workbench.topics._base import FitParams
         from workbench.topics.fit import fit_topics
 
         params = FitParams(embedder=embedder, clusterer=clusterer, min_topic_size=min_topic_size, n_topics=n_topics,
                            reduce_outliers=reduce_outliers, min_words=min_words, seed=seed,
-                           extra_stop_words=list(stop_words or []))
+                           extra_stop_words=list(stop_words or []), include_structure=include_structure)
         return fit_topics(self.db, self.path, name, params, filters, include_interviewer, replace, progress)
 
     def runs(self) -> list[dict[str, Any]]:
@@ -84,8 +85,9 @@ class Topics(ProjectPart):
 
         return apply_topics(self.db, self.path, self._run(run), progress)
 
-    def figure(self, run: str | int, kind: str = "barchart", by: str = "type", top_n: int = 8):
-        """A plotly figure of a run: barchart, heatmap (by an attribute), time, distance or hierarchy."""
+    def figure(self, run: str | int, kind: str = "barchart", by: str = "type", top_n: int | None = None):
+        """A plotly figure of a run: barchart (every topic, or the top_n largest), heatmap (by an attribute),
+        time, distance or hierarchy."""
         from workbench.topics.figures import topic_figure
 
         return topic_figure(self.db, self.path, self._run(run), kind, by, top_n)

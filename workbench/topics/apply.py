@@ -15,7 +15,8 @@ def apply_topics(db, project_path, run: dict, progress=None) -> dict:
     done = assigned_segment_ids(db, run["id"])
     params = run["parameters"]
     segments = select_segments(db, run["filters"], params.get("include_interviewer", False),
-                               params.get("min_words", 3), exclude_ids=done)
+                               params.get("min_words", 3), exclude_ids=done,
+                               include_structure=params.get("include_structure", False))
     if not segments:
         return {"run": run["name"], "applied": 0, "by_topic": {}}
     model, embedder = load_model(project_path, run)

@@ -44,7 +44,8 @@ def fit_topics(db, project_path: Path, name: str | None = None, params: FitParam
     name = runs.check_name(db, name, replace)
     started = time.perf_counter()
     _say(progress, "selecting segments")
-    segments = select_segments(db, filters, include_interviewer, params.min_words)
+    segments = select_segments(db, filters, include_interviewer, params.min_words,
+                               include_structure=params.include_structure)
     if not segments:
         raise TopicError("every selected segment is an interviewer turn or shorter than "
                          f"{params.min_words} words", hint="use --include-interviewer or a lower --min-words")

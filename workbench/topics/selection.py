@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from workbench.errors import TopicError
 from workbench.store.attributes import attribute_exists
-from workbench.store.segments import filtered_segments, segment_count
+from workbench.store.segments import STRUCTURE_KINDS, filtered_segments, segment_count
 from workbench.topics._base import CHUNK_CHARS, Unit
 
-DEFAULT_SKIPPED_KINDS = ("heading",)
+DEFAULT_SKIPPED_KINDS = STRUCTURE_KINDS
 FILTER_KEYS = ("type", "kind", "speaker", "document")
 
 
@@ -32,8 +32,10 @@ def parse_filters(items) -> dict[str, list[str]]:
 
 
 def select_segments(db, filters: dict[str, list[str]] | None = None, include_interviewer: bool = False,
-                    min_words: int = 3, exclude_ids: set[int] | None = None) -> list[dict]:
-    """Segments passing the filters, in document order: id, document_id, text."""
+                    min_words: int = 3, exclude_ids: set[int] | None = None,
+                    include_structure: bool = False) -> list[dict]:
+    """Segments passing the filters, in document order: id, document_id, text. Structure (headings, captions,
+    source notes, references, front matter) is left out unless include_structure or a kind filter is given."""
     from workbench.autocode.scope import interviewer_segment_ids
 
     filters = filters or {}
@@ -45,7 +47,7 @@ def select_segments(db, filters: dict[str, list[str]] | None = None, include_int
             if not attribute_exists(db, name):
                 raise TopicError(f"no document has an attribute {name!r} (filter {key}=...)",
                                  hint="filter keys: type, kind, speaker, document or an attribute name")
-    rows = filtered_segments(db, filters, () if "kind" in filters else DEFAULT_SKIPPED_KINDS)
+    rows = filtered_segments(db, filters, () if "kind" in filters or include_structure else DEFAULT_SKIPPED_KINDS)
     if not rows:
         shown = " ".join(f"{k}={v}" for k, vs in filters.items() for v in vs)
         raise TopicError(f"no segment passes the filter {shown}" if shown else "no segment to model",

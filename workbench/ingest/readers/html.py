@@ -123,12 +123,12 @@ class _Walker:
     def __init__(self):
         self.blocks: list[Block] = []
 
-    def add(self, text: str, kind: str) -> None:
+    def add(self, text: str, kind: str, level: int | None = None) -> None:
         if text:
-            self.blocks.append(Block(text, kind=kind))
+            self.blocks.append(Block(text, kind=kind, level=level if kind == "heading" else None))
 
-    def container(self, el, kind: str) -> None:
-        """Blocks of an element whose direct text has block kind `kind`."""
+    def container(self, el, kind: str, level: int | None = None) -> None:
+        """Blocks of an element whose direct text has block kind `kind` (a heading's level from h1-h6)."""
         buf = _Inline()
         buf.raw(el.text)
         for child in el:
@@ -136,18 +136,18 @@ class _Walker:
             if tag is None or tag in DROP:
                 pass
             elif tag in BLOCK:
-                self.add(buf.take(), kind)
+                self.add(buf.take(), kind, level)
                 self.block(child, tag, kind)
             else:
                 self.inline(child, tag, buf)
             buf.raw(child.tail)
-        self.add(buf.take(), kind)
+        self.add(buf.take(), kind, level)
 
     def block(self, el, tag: str, parent_kind: str) -> None:
         if tag in HEADINGS:
-            self.container(el, "heading")
+            self.container(el, "heading", int(tag[1]))
         elif tag == "li":
-            self.container(el, "bullet")
+            self.container(el, "footnote" if _is_footnote(el) else "bullet")
         elif tag == "tr":
             self.row(el)
         elif tag in PREFORMATTED:
@@ -158,8 +158,8 @@ class _Walker:
             pass
         elif tag in ("td", "th"):  # a cell outside any row: a row of its own
             self.row_of([el])
-        else:
-            self.container(el, "bullet" if parent_kind == "bullet" else "paragraph")
+        else:  # a paragraph inside a list item or a footnote keeps that kind
+            self.container(el, parent_kind if parent_kind in ("bullet", "footnote") else "paragraph")
 
     def row(self, tr) -> None:
         cells = [c for c in tr if _tag(c) in ("td", "th")]
@@ -212,3 +212,14 @@ def _tag(el) -> str | None:
     if not isinstance(tag, str):
         return None  # comments, processing instructions, entities
     return tag.lower()
+
+
+_FOOTNOTE_ID = re.compile(r"^(?:fn|footnote|endnote)[:_-]?\w*\d", re.IGNORECASE)
+
+
+def _is_footnote(li) -> bool:
+    """A list item that is a footnote: `<li id="fn:1">`, or an item of a `footnotes` list or section."""
+    if _FOOTNOTE_ID.match(li.get("id") or ""):
+        return True
+    return any("footnote" in (parent.get("class") or "").lower() or "footnote" in (parent.get("role") or "")
+               for parent in li.iterancestors())

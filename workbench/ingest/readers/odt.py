@@ -191,7 +191,7 @@ class _OdtReader:
                     kind = "paragraph"
                 out.extend(self.paragraph(child, kind))
             elif key == (TEXT, "h"):
-                out.extend(self.paragraph(child, "heading"))
+                out.extend(self.paragraph(child, "heading", _outline_level(child.get(f"{{{TEXT}}}outline-level"))))
             elif key in ((TEXT, "list"), (TEXT, "list-item"), (TEXT, "list-header"), (TEXT, "numbered-paragraph")):
                 out.extend(self.blocks(child, in_list=True))
             elif key == (TABLE, "table"):
@@ -231,7 +231,7 @@ class _OdtReader:
             elif key in ((TABLE, "table-header-rows"), (TABLE, "table-rows"), (TABLE, "table-row-group")):
                 yield from self.rows(child)
 
-    def paragraph(self, p, kind: str) -> list[Block]:
+    def paragraph(self, p, kind: str, level: int | None = None) -> list[Block]:
         line = _Line(list(self.open_ranges.values()))
         boxes: list = []
         line.raw(p.text)
@@ -243,7 +243,7 @@ class _OdtReader:
         out: list[Block] = []
         text = clean_text(line.text())
         if text:
-            out.append(Block(text, kind=kind))
+            out.append(Block(text, kind=kind, level=level))
         for box in boxes:
             out.extend(self.blocks(box, in_list=False))
         return out
@@ -338,3 +338,8 @@ class _OdtReader:
         if buf is not None and memo is not None:
             anchor = "\n\n".join(p for p in (clean_text(x) for x in "".join(buf).split("\n\n")) if p)
             memo.anchor_text = anchor or None
+
+
+def _outline_level(value: str | None) -> int | None:
+    """A text:h element's text:outline-level (1 = top), when it holds one."""
+    return int(value) if value and value.isdigit() and 0 < int(value) <= 10 else None

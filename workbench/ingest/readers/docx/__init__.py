@@ -192,8 +192,10 @@ class _DocxReader:
         if style_id is None:
             style_id = styles.default_para
         outline = outline_level(ppr, w)
+        level = None
         if styles.is_heading(style_id) or (outline is not None and outline < 9):
             kind = "heading"
+            level = outline + 1 if outline is not None and outline < 9 else styles.heading_level(style_id)
         elif has_numbering(ppr, w) or styles.is_list(style_id):
             kind = "bullet"
         else:
@@ -211,7 +213,7 @@ class _DocxReader:
         out: list[Block] = []
         raw = "".join(t for t, _ in segments)
         if clean_text(raw):
-            block = Block(clean_text(raw), kind=kind)
+            block = Block(clean_text(raw), kind=kind, level=level)
             if kind == "paragraph":
                 found = split_speaker(segments)
                 if found is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 _FALSE = {"0", "false", "off", "none"}
-_HEADING_NAME = re.compile(r"^(heading\s*\d+|title)$", re.IGNORECASE)
+_HEADING_NAME = re.compile(r"^(heading\s*(?P<n>\d+)|title)$", re.IGNORECASE)
 
 
 class Styles:
@@ -52,6 +52,16 @@ class Styles:
             if st["outline"] is not None:
                 return st["outline"] < 9
         return False
+
+    def heading_level(self, sid: str | None) -> int | None:
+        """A heading style's level, 1 = top: `Heading 2` is 2, `Title` 1, an outline level n is n + 1."""
+        for st in self.chain(sid):
+            m = _HEADING_NAME.match(st["name"].strip())
+            if m:
+                return int(m.group("n")) if m.group("n") else 1
+            if st["outline"] is not None:
+                return st["outline"] + 1 if st["outline"] < 9 else None
+        return None
 
     def is_list(self, sid: str | None) -> bool:
         """Whether the style numbers its paragraphs or is a List style."""

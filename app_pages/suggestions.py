@@ -1,15 +1,18 @@
-"""Suggestions page: run rules or semantic suggestions, review them by code and score, accept or reject in bulk."""
+"""Suggestions page: run rules or semantic suggestions, review them one by one (keys a/r/j/k) or in bulk after a
+confirm, filtered by code and score, ordered by score or by document."""
 
 import streamlit as st
 
 from workbench.autocode.combine import describe_withdrawn
 from workbench.ui.pickers import code_paths
+from workbench.ui.review.items import SORTS, sort_queue
+from workbench.ui.review.panel import bulk, message, one_by_one, restart
+from workbench.ui.scope import scope_checkboxes
 from workbench.ui.session import (
     coder,
     guarded,
     open_project,
     page_gate,
-    require_coder,
     save_upload,
 )
 
@@ -33,7 +36,7 @@ with open_project() as project:
                                    "each reason says why it stands.")
             only = st.multiselect("Only these codes", [c["id"] for c in codes], format_func=paths.get)
             threshold = st.slider("Similarity threshold (semantic)", 0.0, 1.0, 0.5, 0.05)
-            interviewer = st.checkbox("Include interviewer and moderator turns")
+            interviewer, structure = scope_checkboxes()
             run = st.form_submit_button("Run")
         if run:
             bar = st.progress(0.0, text="Starting…")
@@ -43,7 +46,8 @@ with open_project() as project:
 
             with guarded():
                 result = project.suggestions.run(method, codes=only or None, threshold=threshold if method != "rules" else None,
-                                          progress=progress, include_interviewer=interviewer)
+                                                 progress=progress, include_interviewer=interviewer,
+                                                 include_structure=structure)
                 bar.progress(1.0, text="Done")
                 withdrawn = describe_withdrawn(result.pop("withdrawn", None))
                 st.success(" · ".join([*(f"{name}: {r.get('new', r.get('suggestions', ''))} new suggestions"
@@ -54,39 +58,21 @@ with open_project() as project:
     counts = {}
     for s in pending:
         counts[s["code_id"]] = counts.get(s["code_id"], 0) + 1
-    left, right = st.columns(2)
+    left, middle, right = st.columns([2, 2, 2])
     code = left.selectbox("Code", ["(all)", *[c["id"] for c in codes if c["id"] in counts]],
                           format_func=lambda i: f"all codes ({len(pending)})" if i == "(all)" else f"{paths[i]} ({counts[i]})",
-                          key="review_code")
-    min_score = right.slider("Score at least", 0.0, 1.0, 0.0, 0.05, key="review_min")
-    shown = [s for s in pending if (code == "(all)" or s["code_id"] == code) and s["score"] >= min_score]
+                          key="review_code", on_change=restart)
+    min_score = middle.slider("Score at least", 0.0, 1.0, 0.0, 0.05, key="review_min")
+    order = right.radio("Order", list(SORTS), format_func=SORTS.get, horizontal=True, key="review_sort",
+                         on_change=restart)
+    shown = sort_queue([s for s in pending if (code == "(all)" or s["code_id"] == code) and s["score"] >= min_score],
+                       order)
     st.caption(f"{len(shown)} suggestions waiting for a decision")
+    message()
     if shown:
-        table = [{"id": s["id"], "code": paths.get(s["code_id"], s["code_id"]), "score": round(s["score"], 3),
-                  "text": s["snippet"], "reason": s["reason"], "document": s["title"]} for s in shown]
-        picked = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="multi-row", key="review_table",
-                              column_config={"text": st.column_config.TextColumn(width="large")})
-        rows = picked.selection.rows if picked else []
-        ids = [shown[i]["id"] for i in rows]
-        buttons = st.columns(4)
-        actions = {"accept_selected": buttons[0].button(f"Accept {len(ids)} selected", disabled=not ids),
-                   "reject_selected": buttons[1].button(f"Reject {len(ids)} selected", disabled=not ids),
-                   "accept_shown": buttons[2].button(f"Accept all {len(shown)} shown"),
-                   "reject_shown": buttons[3].button(f"Reject all {len(shown)} shown")}
-        action = next((name for name, clicked in actions.items() if clicked), None)
-        if action:
-            name = require_coder(project)
-            if name:
-                with guarded():
-                    chosen = ids if action.endswith("selected") else [s["id"] for s in shown]
-                    if action.startswith("accept"):
-                        done = len(project.suggestions.accept(chosen, name))
-                    else:
-                        done = project.suggestions.reject(chosen, name)
-                    st.session_state["review_message"] = f"{action.split('_')[0].title()}ed {done} suggestions as {name}."
-                    st.rerun()
-    if st.session_state.get("review_message"):
-        st.success(st.session_state.pop("review_message"))
+        one_by_one(project, shown, paths, {c["id"]: c.get("color") for c in codes})
+        st.markdown(f"**All {len(shown)} in a table**: select rows, or decide on the whole filtered queue.")
+        bulk(project, shown, paths)
 
     st.subheader("Evaluation")
     coders = [c["name"] for c in project.codings.coders()]

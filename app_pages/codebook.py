@@ -27,9 +27,13 @@ with open_project() as project:
     codes = project.codebook.codes()
     paths = code_paths(codes)
     if codes:
-        st.html(legend_html([c for c in codes if c["depth"] == 0]))
-        st.dataframe([{"code": "\u2003" * c["depth"] + c["label"], "id": c["id"], "codings": c["codings"],
-                       "colour": c.get("color") or "", "definition": c.get("description") or ""} for c in codes],
+        # One rule with Compare and `workbench matrix`: coded segments, a sub-code's counting for its parents too.
+        totals = project.codings.matrix("document", "segments", rollup=True).sum(axis=1)
+        counted = [{**c, "codings": int(totals.get(c["id"], 0))} for c in codes]
+        st.html(legend_html([c for c in counted if c["depth"] == 0]))
+        st.caption("Counts are coded segments and include sub-codes (the same rule as Compare and `workbench matrix`).")
+        st.dataframe([{"code": "\u2003" * c["depth"] + c["label"], "id": c["id"], "coded segments": c["codings"],
+                       "colour": c.get("color") or "", "definition": c.get("description") or ""} for c in counted],
                      hide_index=True, column_config={"definition": st.column_config.TextColumn(width="large")})
     else:
         st.info("No codes yet: import a YAML codebook below or add a code.")

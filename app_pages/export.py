@@ -8,6 +8,7 @@ import streamlit as st
 from workbench.export.registry import exporters
 from workbench.store.documents import DOCUMENT_TYPES
 from workbench.ui.downloads import export_bytes
+from workbench.ui.links import open_selected_row
 from workbench.ui.pickers import code_paths
 from workbench.ui.session import guarded, open_project, page_gate, project_path
 from workbench.ui.tables import parse_attributes
@@ -40,7 +41,11 @@ with open_project() as project:
         frame = project.exports.excerpt_table(pseudonymiser=project.pseudonymiser() if pseudonymise else None,
                                               **options)
         st.caption(f"{len(frame)} excerpts" + (" (pseudonymised)" if pseudonymise else ""))
-        st.dataframe(frame.head(200), hide_index=True, key="export_preview")
+        preview = frame.head(200)
+        st.caption("Select a row to open its excerpt in the reader.")
+        picked = st.dataframe(preview, hide_index=True, key="export_preview", on_select="rerun",
+                              selection_mode="single-row")
+        open_selected_row(picked, preview[["document_id", "start", "end"]].to_dict("records"))
     if options is None:
         st.stop()
     st.subheader("Download")

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from workbench.coding.spans import hits_with_codes
-from workbench.render import kwic_table_html
 from workbench.store.documents import DOCUMENT_TYPES
+from workbench.ui.links import reader_button
 from workbench.ui.pickers import code_paths
 from workbench.ui.session import guarded, open_project, page_gate, require_coder
 from workbench.ui.tables import parse_attributes
@@ -45,15 +45,27 @@ with open_project() as project:
     st.caption(f"{len(hits)} results")
     if not hits:
         st.stop()
-    st.html(kwic_table_html(hits))
-    table = [{"document": h["title"], "speaker": h.get("speaker") or "", "page": h.get("page"),
-              "context": f"{h['left']}[{h['match']}]{h['right']}"} for h in hits]
-    picked = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="multi-row", key="search_hits")
+    # One table, one row per hit, in keyword-in-context columns (a second HTML list showed every hit twice).
+    table = [{"document": h["title"], "speaker": h.get("speaker") or "",
+              "page": "" if h.get("page") is None else str(h["page"]),
+              "before": h["left"], "match": h["match"], "after": h["right"]} for h in hits]
+    picked = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="multi-row", key="search_hits",
+                          column_config={"before": st.column_config.TextColumn(width="medium"),
+                                         "after": st.column_config.TextColumn(width="medium")})
     chosen_rows = picked.selection.rows if picked else []
-    target = st.selectbox("Code results with", [c["id"] for c in codes], format_func=paths.get, key="search_code")
+    if chosen_rows:
+        opens = st.columns(min(len(chosen_rows), 4))
+        for place, i in zip(opens, chosen_rows[:4]):
+            with place:
+                reader_button(f"Open in reader: {hits[i]['title']} ({i + 1})", hits[i]["document_id"],
+                              hits[i]["match_start"], hits[i]["match_end"], key=f"search_open_{i}")
+    else:
+        st.caption("Select results to code them or to open one in the reader.")
+    target = st.selectbox("Code results with", [c["id"] for c in codes], format_func=paths.get, key="search_code",
+                          index=None, placeholder="choose a code first")  # no default: one click must not code them all
     every, selected = st.columns(2)
-    do_all = every.button(f"Code all {len(hits)} results", disabled=not codes)
-    do_selected = selected.button(f"Code {len(chosen_rows)} selected results", disabled=not (codes and chosen_rows))
+    do_all = every.button(f"Code all {len(hits)} results", disabled=target is None)
+    do_selected = selected.button(f"Code {len(chosen_rows)} selected results", disabled=target is None or not chosen_rows)
     if do_all or do_selected:
         coder = require_coder(project)
         if coder:

@@ -1,9 +1,10 @@
-"""Documents page: a filterable table with attributes edited in place, and one document read with its codings."""
+"""Documents page: a filterable table with attributes edited in place; a document's memos, and the way to the reader."""
 
 import streamlit as st
 
-from workbench.render import document_html, legend_html, memos_html
+from workbench.render import memos_html
 from workbench.store.documents import DOCUMENT_TYPES
+from workbench.ui.links import reader_button
 from workbench.ui.session import guarded, open_project, page_gate
 from workbench.ui.tables import attribute_changes, document_table, filter_documents
 
@@ -45,34 +46,22 @@ with open_project() as project:
     titles = {d["id"]: f"{d['id']}: {d['title']}" for d in shown}
     if not titles:
         st.stop()
-    doc_id = st.selectbox("Open a document", list(titles), format_func=titles.get, key="open_document")
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    doc_id = left.selectbox("Document", list(titles), format_func=titles.get, key="open_document")
+    with right:
+        reader_button("Open in the reader", doc_id, key="open_in_reader", type="primary")
     with guarded():
         document = project.documents.get(doc_id)
-        segments = project.documents.segments(doc_id)
         codings = project.codings.list(document=doc_id)
-        coders = sorted({c["coder"] for c in codings})
-        chosen = st.multiselect("Show codings of", coders, default=coders) if coders else []
-        codings = [c for c in codings if c["coder"] in chosen]
-        codes = project.codebook.codes()
-        meta = " · ".join(f"{k}: {v}" for k, v in document["attributes"].items())
         st.caption(f"{document['type'].replace('_', ' ')} · {document['word_count']:,} words · "
-                   f"{len(segments)} segments · {len(codings)} codings")
-        if meta:
-            st.text(meta)
+                   f"{len(codings)} codings by {len({c['coder'] for c in codings})} coders")
         for warning in document["warnings"]:
             st.warning(warning)
-        used = {c["code_id"] for c in codings}
-        text_column, memo_column = st.columns([3, 1])
-        with text_column:
-            if used:
-                st.html(legend_html([c for c in codes if c["id"] in used]))
-            st.html(document_html(segments, codings, codes))
-        with memo_column:
-            st.subheader("Memos")
-            memos = project.codings.memos(document=doc_id)
-            coding_memos = [{"author": c["coder"], "code_id": c["code_label"], "anchor_text": c["snippet"][:80],
-                             "text": c["memo"]} for c in codings if c.get("memo")]
-            if memos or coding_memos:
-                st.html(memos_html([*memos, *coding_memos]))
-            else:
-                st.caption("No memos on this document.")
+        st.subheader("Memos")
+        memos = project.codings.memos(document=doc_id)
+        coding_memos = [{"author": c["coder"], "code_id": c["code_label"], "anchor_text": c["snippet"][:80],
+                         "text": c["memo"]} for c in codings if c.get("memo")]
+        if memos or coding_memos:
+            st.html(memos_html([*memos, *coding_memos]))
+        else:
+            st.caption("No memos on this document.")

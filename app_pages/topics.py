@@ -1,9 +1,12 @@
-"""Topics page: fit a topic run with progress, its figures, topics x codes (themes the codebook misses),
-topics x attributes, and promoting a topic to a draft code."""
+"""Topics page: fit a topic run with progress, its figures, each topic's representative segments (opening in the
+reader), topics x codes (themes the codebook misses), topics x attributes, and promoting a topic to a draft code."""
 
 import streamlit as st
 
+from workbench.render import excerpt_html
+from workbench.ui.links import reader_button
 from workbench.ui.pickers import code_paths
+from workbench.ui.scope import scope_checkboxes
 from workbench.ui.session import guarded, open_project, page_gate
 
 page_gate()
@@ -24,7 +27,7 @@ with open_project() as project:
             min_size = row[2].number_input("Smallest topic (segments)", 2, 500, 10)
             n_topics = row[3].number_input("Number of topics (0: let the data decide)", 0, 200, 0)
             filters = st.text_area("Only documents with (name=value a line, e.g. type=interview)", height=68)
-            interviewer = st.checkbox("Include interviewer and moderator turns")
+            interviewer, structure = scope_checkboxes()
             fit = st.form_submit_button("Fit topics")
         if fit:
             bar = st.progress(0.0, text="Starting…")
@@ -36,7 +39,8 @@ with open_project() as project:
                 result = project.topics.fit(name.strip() or None, embedder=embedder, min_topic_size=int(min_size),
                                             n_topics=int(n_topics) or None,
                                             filters=[line for line in filters.splitlines() if line.strip()] or None,
-                                            include_interviewer=interviewer, progress=progress)
+                                            include_interviewer=interviewer, include_structure=structure,
+                                            progress=progress)
                 bar.progress(1.0, text="Done")
                 st.success(f"Run {result['name']}: {result['topic_count']} topics over {result['segment_count']} "
                            f"segments ({result['outlier_count']} outliers) in {result['seconds']:.0f} s.")
@@ -53,13 +57,23 @@ with open_project() as project:
     st.dataframe([{"topic": t["topic"], "label": t["label"], "size": t["size"],
                    "words": ", ".join(w for w, _ in t["words"][:8])} for t in topics], hide_index=True, key="topic_table")
 
-    figures_tab, codes_tab, attributes_tab, promote_tab = st.tabs(
-        ["Figures", "Topics x codes", "Topics x attributes", "Promote a topic"])
+    figures_tab, segments_tab, codes_tab, attributes_tab, promote_tab = st.tabs(
+        ["Figures", "Segments", "Topics x codes", "Topics x attributes", "Promote a topic"])
     with figures_tab:
         kind = st.radio("Figure", list(FIGURES), format_func=FIGURES.get, horizontal=True, key="topic_figure")
         by = st.selectbox("Attribute", ["type", *attributes], key="topic_by") if kind in ("heatmap", "time") else "type"
         with guarded():
             st.plotly_chart(project.topics.figure(run_name, kind, by=by), key="topic_chart")
+    with segments_tab:
+        shown = st.selectbox("Topic", [t["topic"] for t in topics], key="topic_segments",
+                             format_func=lambda i: next(f"{t['topic']}: {t['label']} ({t['size']})"
+                                                        for t in topics if t["topic"] == i))
+        chosen = next(t for t in topics if t["topic"] == shown)
+        st.caption(f"The {len(chosen['representative'])} segments most typical of the topic; open one in the reader.")
+        for n, seg in enumerate(chosen["representative"]):
+            st.html(excerpt_html(seg["text"], seg["title"], meta=seg.get("speaker") or ""))
+            reader_button("Open in reader", seg["document_id"], seg["start"], seg["end"],
+                          key=f"topic_open_{shown}_{n}")
     with codes_tab:
         coverage = st.slider("A topic is covered when at least this share of its segments is coded", 0.0, 1.0, 0.2, 0.05)
         with guarded():

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from workbench.render import excerpt_html
+from workbench.render import excerpt_html, md_escape
+from workbench.ui.links import reader_button
 from workbench.ui.pickers import code_paths
 from workbench.ui.session import guarded, open_project, page_gate, require_coder
 from workbench.ui.tables import disagreement_label
@@ -15,6 +16,13 @@ def fmt(value):
     return "–" if value is None else f"{value:.2f}"
 
 
+def percent(value):
+    """A share as a percentage that never rounds a disagreement away (0.9996 shows as >99.9%, not 100%)."""
+    if value is None:
+        return "–"
+    return ">99.9%" if 0.999 < value < 1 else f"{value:.1%}"
+
+
 with open_project() as project:
     coders = [c["name"] for c in project.codings.coders()]
     if len(coders) < 2:
@@ -25,18 +33,24 @@ with open_project() as project:
     coder_a = row[0].selectbox("Coder A", coders, key="agree_a")
     coder_b = row[1].selectbox("Coder B", [c for c in coders if c != coder_a], key="agree_b")
     unit = row[2].radio("Unit", ["segment", "character"], horizontal=True, key="agree_unit")
+    titles = {d["id"]: d["title"] for d in project.documents.list()}
+    chosen = st.multiselect("Documents to compare (empty: every document both coders coded)", list(titles),
+                            format_func=lambda i: titles.get(i, str(i)), key="agree_docs")
     result = None
     with guarded():
-        result = project.codings.agreement(coder_a, coder_b, unit)
+        result = project.codings.agreement(coder_a, coder_b, unit, documents=chosen or None)
     if not result:
         st.stop()
     overall = result["overall"]
     metrics = st.columns(4)
-    metrics[0].metric("Percent agreement", fmt(overall["percent_agreement"]))
+    metrics[0].metric("Percent agreement", percent(overall["percent_agreement"]))
     metrics[1].metric("Cohen's kappa", fmt(overall["kappa"]))
     metrics[2].metric("Krippendorff's alpha", fmt(overall["alpha"]))
     metrics[3].metric("Disagreements", overall["disagreements"])
-    st.caption(f"Over {len(result['documents'])} documents both coded, {result['units']} {unit}s.")
+    used = result["document_titles"]
+    noun = "document" if len(used) == 1 else "documents"
+    st.caption(f"Over {len(used)} {'chosen ' + noun if chosen else noun + ' both coded'}: "
+               + "; ".join(md_escape(t) for t in used) + f" ({result['units']} {unit}s).")
     st.dataframe([{"code": paths.get(c["code"], c["code"]), "percent agreement": c["percent_agreement"],
                    "kappa": c["kappa"], "alpha": c["alpha"], f"{coder_a}": c["coded_by_a"], f"{coder_b}": c["coded_by_b"],
                    "both": c["coded_by_both"], "disagreements": c["disagreements"]} for c in result["codes"]],
@@ -59,6 +73,7 @@ with open_project() as project:
         st.rerun()
     nav[2].caption(f"{index + 1} of {len(items)}")
     st.html(excerpt_html(item["text"], item["document"], disagreement_label(item, paths)))
+    reader_button("Open in reader", item["document_id"], item["start"], item["end"], key="agree_open")
     resolve = st.columns(2)
     if resolve[0].button(f"Add the code for {item['not_coded_by']}", key="resolve_add") and require_coder(project):
         with guarded():

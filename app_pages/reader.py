@@ -1,0 +1,70 @@
+"""Reader page: read a document turn by turn and code it by selecting text; codings as stripes, suggestions in place."""
+
+import logging
+import time
+
+import streamlit as st
+
+from workbench.errors import WorkbenchError
+from workbench.ui.links import requested_target
+from workbench.ui.pickers import code_paths
+from workbench.ui.reader import reader
+from workbench.ui.reader.model import ReaderView, apply_action, reader_data
+from workbench.ui.session import open_project, page_gate, require_coder
+
+page_gate()
+st.title("Reader")
+
+
+@st.fragment
+def reader_panel(doc_id: int, coder: str | None, view: ReaderView) -> None:
+    """The reader and its actions, rerun on their own so the page around it stays put."""
+
+    def on_action(action: dict) -> None:
+        with open_project() as project:
+            try:
+                st.session_state["reader_message"] = apply_action(project, doc_id, coder, action)
+            except WorkbenchError as exc:
+                st.session_state["reader_error"] = f"{exc.message} ({exc.hint})" if exc.hint else exc.message
+            except Exception as exc:  # shown in the reader, not lost in a callback; the server log has the trace
+                logging.getLogger(__name__).exception("reader action %r failed", action)
+                st.session_state["reader_error"] = f"That did not work ({type(exc).__name__}: {exc}); nothing was saved."
+
+    view.error = st.session_state.pop("reader_error", "")
+    view.message = st.session_state.pop("reader_message", "")
+    with open_project() as project:
+        data = reader_data(project, doc_id, coder, view)
+    data["run"] = time.time_ns()  # a new value each run: the reader redraws even when nothing else changed
+    reader(data, key=f"reader_{doc_id}", on_action=on_action)
+
+
+target = requested_target()
+with open_project() as project:
+    documents = project.documents.list()
+    if not documents:
+        st.info("No documents yet: bring some in on the Import page.")
+        st.stop()
+    codes = project.codebook.codes()
+    if not codes:
+        st.info("No codes yet: load or write a codebook on the Codebook page.")
+    titles = {d["id"]: f"{d['id']}: {d['title']} ({d['type'].replace('_', ' ')})" for d in documents}
+    if target and target["doc"] in titles:
+        st.session_state["reader_document"] = target["doc"]
+    top = st.columns([3, 2, 3, 1.3])
+    doc_id = top[0].selectbox("Document", list(titles), format_func=titles.get, key="reader_document")
+    coder = require_coder(project)
+    coders = [c["name"] for c in project.codings.coders()]
+    paths = code_paths(codes)
+    # no "Select all" entry: typing a code's name and Enter picks that code, not every match
+    shown_coders = top[1].multiselect("Codings of", coders, key="reader_coders", placeholder="every coder",
+                                      select_all=False)
+    shown_codes = top[2].multiselect("Codes (with sub-codes)", list(paths), format_func=paths.get, key="reader_codes",
+                                     placeholder="every code", select_all=False)
+    suggestions = top[3].toggle("Suggestions", value=True, key="reader_suggestions")
+    document = next(d for d in documents if d["id"] == doc_id)
+    attributes = " · ".join(f"{k}: {v}" for k, v in (document.get("attributes") or {}).items())
+    st.caption(f"{document['type'].replace('_', ' ')} · {document.get('word_count', 0):,} words"
+               + (f" · {attributes}" if attributes else ""))
+view = ReaderView(coders=shown_coders or None, codes=shown_codes or None, suggestions=suggestions,
+                  target={"start": target["start"], "end": target["end"]} if target and "start" in target else None)
+reader_panel(doc_id, coder, view)

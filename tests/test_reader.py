@@ -1,0 +1,169 @@
+"""The reader's data and actions (workbench.ui.reader.model) and the Reader page under AppTest."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.test_app import run, small_project_fixture, store  # noqa: F401  (the fixture)
+from workbench.errors import CodingError, NotFoundError
+from workbench.ui.reader.model import ReaderView, apply_action, reader_data
+
+
+def turns(project, speaker="Respondent", doc=1):
+    return [s for s in project.documents.segments(doc) if s["speaker"] == speaker]
+
+
+def selection(project, *spans, doc=1):
+    """The action the browser sends for a selection made of (start, end) pieces, each inside one segment."""
+    text = project.documents.get(doc)["text"]
+    parts = [{"segment": 0, "start": a, "end": b, "text": text[a:b]} for a, b in spans]
+    return {"type": "code", "start": spans[0][0], "end": spans[-1][1], "parts": parts}
+
+
+def test_reader_data_is_the_document_its_codings_suggestions_and_codes(small_project):
+    with store(small_project) as project:
+        project.suggestions.run("rules")
+        first = turns(project)[0]
+        project.codings.code(1, first["start"], first["start"] + 6, "skills_ageing", "ann", memo="note")
+        project.codings.add_coder("bo")
+        project.codings.code(1, first["start"], first["end"], "demand", "bo")
+        data = reader_data(project, 1, "ann")
+        text = project.documents.get(1)["text"]
+        assert json.loads(json.dumps(data)) == data  # JSON-ready
+        assert all(text[s["start"]:s["end"]] == s["text"] for s in data["segments"])
+        assert {s["speaker"] for s in data["segments"]} == {"Interviewer", "Respondent"}
+        assert {(c["code"], c["coder"], c["memo"]) for c in data["codings"]} == {("skills_ageing", "ann", "note"),
+                                                                                 ("demand", "bo", "")}
+        assert data["suggestions"] and all(s["reason"] for s in data["suggestions"])
+        codes = {c["id"]: c for c in data["codes"]}
+        assert codes["skills_ageing"]["path"] == "Skills › Ageing workforce"
+        assert all(c["color"].startswith("#") and c["ink"] in ("#1f1f1f", "#ffffff") for c in codes.values())
+        assert data["recent"] == ["skills_ageing"] and data["coder"] == "ann"
+
+        only_skills = reader_data(project, 1, "ann", ReaderView(codes=["skills"], suggestions=False))
+        assert [c["code"] for c in only_skills["codings"]] == ["skills_ageing"]  # sub-codes come with their parent
+        assert only_skills["suggestions"] == []
+        assert [c["coder"] for c in reader_data(project, 1, "ann", ReaderView(coders=["bo"]))["codings"]] == ["bo"]
+
+
+def test_a_selection_is_coded_at_exactly_its_offsets_even_across_turns(small_project):
+    with store(small_project) as project:
+        a, b = turns(project)
+        text = project.documents.get(1)["text"]
+        action = selection(project, (a["start"] + 8, a["end"]), (b["start"], b["start"] + 6))
+        message = apply_action(project, 1, "ann", {**action, "code": "demand", "memo": "  spans two turns "})
+        assert message == "Coded with Demand."
+        [coding] = project.codings.list(document=1)
+        assert (coding["start"], coding["end"]) == (a["start"] + 8, b["start"] + 6)
+        assert coding["snippet"] == text[a["start"] + 8:b["start"] + 6] and "Interviewer: And demand?" in coding["snippet"]
+        assert coding["memo"] == "spans two turns" and coding["coder"] == "ann"
+
+
+def test_a_selection_that_no_longer_matches_the_text_is_refused(small_project):
+    with store(small_project) as project:
+        a = turns(project)[0]
+        action = selection(project, (a["start"], a["start"] + 6))
+        action["parts"][0]["text"] = "Twelvf"
+        with pytest.raises(CodingError, match="not what the page showed"):
+            apply_action(project, 1, "ann", {**action, "code": "skills"})
+        with pytest.raises(CodingError, match="incomplete"):
+            apply_action(project, 1, "ann", {"type": "code", "code": "skills", "start": a["start"], "end": a["end"],
+                                             "parts": []})
+        with pytest.raises(CodingError, match="no coder"):
+            apply_action(project, 1, None, {**selection(project, (a["start"], a["end"])), "code": "skills"})
+        assert project.codings.list() == []
+
+
+def test_remove_recode_and_memo_only_on_ones_own_codings(small_project):
+    with store(small_project) as project:
+        a = turns(project)[0]
+        mine = project.codings.code(1, a["start"], a["end"], "skills", "ann")
+        project.codings.add_coder("bo")
+        theirs = project.codings.code(1, a["start"], a["end"], "demand", "bo")
+        assert apply_action(project, 1, "ann", {"type": "recode", "coding": mine, "code": "skills_ageing"}).startswith(
+            "Recoded as Ageing workforce")
+        apply_action(project, 1, "ann", {"type": "memo", "coding": mine, "memo": "retirements"})
+        [coding] = project.codings.list(coder="ann")
+        assert (coding["id"], coding["code_id"], coding["memo"]) == (mine, "skills_ageing", "retirements")
+        for kind in ("remove", "recode", "memo"):
+            with pytest.raises(CodingError, match="made by bo"):
+                apply_action(project, 1, "ann", {"type": kind, "coding": theirs, "code": "skills", "memo": "x"})
+        apply_action(project, 1, "ann", {"type": "remove", "coding": mine})
+        assert [c["coder"] for c in project.codings.list()] == ["bo"]
+        with pytest.raises(NotFoundError):
+            apply_action(project, 1, "ann", {"type": "remove", "coding": mine})
+
+
+def test_accept_and_reject_suggestions_in_place(small_project):
+    with store(small_project) as project:
+        project.suggestions.run("rules")
+        first, second = project.suggestions.list(document=1)[:2]
+        assert apply_action(project, 1, "ann", {"type": "accept", "suggestion": first["id"]}) == "Suggestion accepted."
+        assert apply_action(project, 1, "ann", {"type": "reject", "suggestion": second["id"]}) == "Suggestion rejected."
+        [accepted] = project.suggestions.list(status="accepted")
+        assert accepted["id"] == first["id"] and accepted["decided_by"] == "ann"
+        assert [s["id"] for s in project.suggestions.list(status="rejected")] == [second["id"]]
+        assert [c["code_id"] for c in project.codings.list(coder="ann")] == [first["code_id"]]
+        with pytest.raises(NotFoundError, match="no longer waiting"):
+            apply_action(project, 1, "ann", {"type": "reject", "suggestion": first["id"]})
+
+
+def test_pinned_codes_per_coder(small_project):
+    with store(small_project) as project:
+        apply_action(project, 1, "ann", {"type": "pin", "code": "demand"})
+        apply_action(project, 1, "ann", {"type": "pin", "code": "skills"})
+        assert project.codings.pinned_codes("ann") == ["demand", "skills"]
+        assert reader_data(project, 1, "ann")["pinned"] == ["demand", "skills"]
+        apply_action(project, 1, "ann", {"type": "unpin", "code": "demand"})
+        assert project.codings.pinned_codes("ann") == ["skills"] and project.codings.pinned_codes("bo") == []
+        with pytest.raises(CodingError, match="nine"):
+            project.codings.set_pinned_codes("ann", [f"c{i}" for i in range(10)])
+
+
+def component_data(app) -> dict:
+    [element] = app.get("bidi_component")
+    return json.loads(element.proto.json)
+
+
+def test_reader_page_shows_the_document_asked_for_with_the_span(small_project):
+    app = run("reader.py", reader_target={"doc": 2, "start": 20, "end": 30})
+    assert not app.exception
+    data = component_data(app)
+    assert data["doc"]["id"] == 2 and data["target"] == {"start": 20, "end": 30} and data["coder"] == "ann"
+    assert app.selectbox(key="reader_document").value == 2
+
+
+def test_reader_page_filters_and_reads_without_a_coder(small_project, monkeypatch):
+    with store(small_project) as project:
+        project.suggestions.run("rules")
+    app = run("reader.py")
+    assert component_data(app)["suggestions"]
+    app.toggle(key="reader_suggestions").set_value(False).run()
+    assert component_data(app)["suggestions"] == []
+    monkeypatch.delenv("WORKBENCH_CODER")
+    app = run("reader.py")
+    assert "coder name" in app.warning[0].value and component_data(app)["coder"] is None
+
+
+def test_two_coders_in_two_sessions_do_not_overwrite_each_other(small_project, monkeypatch):
+    monkeypatch.delenv("WORKBENCH_CODER")
+    sessions = {name: run("reader.py", coder=name) for name in ("ann", "bo")}
+    with store(small_project) as project:
+        a = turns(project)[0]
+        for name, code in (("ann", "skills"), ("bo", "demand")):
+            assert component_data(sessions[name])["coder"] == name
+            apply_action(project, 1, name, {**selection(project, (a["start"], a["end"])), "code": code})
+        assert sorted((c["coder"], c["code_id"]) for c in project.codings.list()) == [("ann", "skills"), ("bo", "demand")]
+    sessions["ann"].run()  # ann's reader re-reads the project and shows bo's coding too
+    assert {c["coder"] for c in component_data(sessions["ann"])["codings"]} == {"ann", "bo"}
+
+
+def test_coding_the_same_span_again_says_so(small_project):
+    with store(small_project) as project:
+        a = turns(project)[0]
+        action = {**selection(project, (a["start"], a["end"])), "code": "skills"}
+        assert apply_action(project, 1, "ann", action) == "Coded with Skills."
+        assert apply_action(project, 1, "ann", action) == "Already coded with Skills: nothing changed."
+        assert len(project.codings.list()) == 1
