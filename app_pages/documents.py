@@ -53,8 +53,9 @@ with open_project() as project:
     with guarded():
         document = project.documents.get(doc_id)
         codings = project.codings.list(document=doc_id)
-        st.caption(f"{document['type'].replace('_', ' ')} · {document['word_count']:,} words · "
-                   f"{len(codings)} codings by {len({c['coder'] for c in codings})} coders")
+        coders = sorted({c["coder"] for c in codings})
+        coded = f"{len(codings)} coding{'s' * (len(codings) != 1)} by {', '.join(coders)}" if codings else "not coded yet"
+        st.caption(f"{document['type'].replace('_', ' ')} · {document['word_count']:,} words · {coded}")
         for warning in document["warnings"]:
             st.warning(warning)
         st.subheader("Memos")

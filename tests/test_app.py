@@ -182,7 +182,7 @@ def test_documents_page_shows_codings_escaped_with_memos(small_project, monkeypa
     assert not app.exception
     body = html_of(app)
     assert "&lt;b&gt;bold&lt;/b&gt; memo" in body and "<b>bold" not in body  # the memo, escaped
-    assert "2 codings by 1 coders" in " ".join(c.value for c in app.caption)
+    assert "2 codings by ann" in " ".join(c.value for c in app.caption)
     switches = []  # the way to the reader (recorded: a page under AppTest has no navigation to switch with)
     monkeypatch.setattr("workbench.ui.links.st.switch_page", lambda page, query_params=None: switches.append(page))
     next(b for b in app.button if b.label == "Open in the reader").click().run()
