@@ -25,7 +25,8 @@ with st.sidebar:
 pages = {
     "Project": [st.Page(PAGES / "project.py", title="Project", default=True),
                 st.Page(PAGES / "import_files.py", title="Import", url_path="import"),
-                st.Page(PAGES / "documents.py", title="Documents")],
+                st.Page(PAGES / "documents.py", title="Documents"),
+                st.Page(PAGES / "history.py", title="History")],
     "Coding": [st.Page(PAGES / "reader.py", title="Reader", url_path="reader"),
                st.Page(PAGES / "codebook.py", title="Codebook"),
                st.Page(PAGES / "search.py", title="Search"),

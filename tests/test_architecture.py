@@ -17,6 +17,7 @@ LAYERS = [
     ("workbench.coding",),
     ("workbench.codebook",),
     ("workbench.ingest",),
+    ("workbench.history",),
     ("workbench.privacy",),
     ("workbench.embeddings",),
     ("workbench.nlp",),

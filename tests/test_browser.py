@@ -17,8 +17,8 @@ import pytest
 from tests.browser import SHOTS, drag, launch, need_browser, open_page, settle, shot, streamlit_server
 from tests.conftest import ROOT
 
-PAGES = ["Project", "Import", "Documents", "Reader", "Codebook", "Search", "Suggestions", "Topics", "Compare",
-         "Agreement", "Export"]
+PAGES = ["Project", "Import", "Documents", "History", "Reader", "Codebook", "Search", "Suggestions", "Topics",
+         "Compare", "Agreement", "Export"]
 
 INTERVIEW = """Interviewer: How is recruitment going?
 
@@ -31,7 +31,7 @@ Respondent: Orders from the battery plant are strong, but only if we can staff t
 
 READY = {"Codebook": ("tab", "Edit a code"), "Search": ("text", "FTS5 syntax"), "Suggestions": ("heading", "Evaluation"),
          "Topics": ("text", "Fit a new run"), "Compare": ("heading", "Excerpts behind a cell"),
-         "Agreement": ("heading", re.compile(r"Disagreements \(\d+\)"))}
+         "Agreement": ("heading", re.compile(r"Disagreements \(\d+\)")), "History": ("text", re.compile("newest changes"))}
 
 FIND_WORDS = """(words) => {
   const walker = document.createTreeWalker(document.querySelector('.wbr-doc'), NodeFilter.SHOW_TEXT);
@@ -165,8 +165,11 @@ def test_upload_read_code_export_in_a_browser(server):
             choose(page, "Coder", "ann")
             page.get_by_role("button", name="Preview").click()
             settle(page)
-            with page.expect_download() as download_info:
-                page.get_by_role("button", name="Download excerpts.csv").click()
+            download = page.get_by_role("button", name="Download excerpts.csv")
+            download.wait_for()
+            settle(page)  # the button of the finished run, not of one still drawing (slow under a loaded machine)
+            with page.expect_download(timeout=60000) as download_info:
+                download.click()
             path = download_info.value.path()
             rows = list(csv.DictReader(io.StringIO(Path(path).read_text(encoding="utf-8"))))
             shot(page, "Export")

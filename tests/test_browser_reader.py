@@ -162,7 +162,7 @@ def test_a_selection_across_two_turns_is_one_coding(app):
 
 def test_keys_accept_the_next_suggestion(app):
     page, db, problems = app
-    page.locator(".wbr-toolbar").click()
+    page.locator(".wbr-toolbar .wbr-count").click()  # focus on the reader (not on a button)
     page.keyboard.press("n")
     card = page.locator(".wbr-card")
     card.wait_for(state="visible")
@@ -240,4 +240,22 @@ def test_an_address_at_a_suggestion_opens_its_card_and_keys_act_only_while_it_sh
         page.wait_for_timeout(250)
     with Project(db, create=False) as project:
         assert [s["id"] for s in project.suggestions.list(status="rejected")] == [shown]
+    assert not problems, problems
+
+
+def test_ctrl_z_undoes_the_last_coding(app):
+    page, db, problems = app
+    open_document(page, "interview")
+    page.keyboard.press("Escape")  # close the card the last decision opened on the next suggestion
+    before = len(codings(db, coder="ann")[1])
+    drag_over(page, ("the second shift", 4, "left"), ("the second shift", 14, "right"))
+    page.locator(".wbr-picker").wait_for(state="visible")
+    page.keyboard.type("skills")
+    page.keyboard.press("Enter")
+    text, rows = wait_for_codings(page, db, before + 1)
+    assert any(c["snippet"] == "second shift" for c in rows)
+    page.locator(".wbr-toolbar .wbr-count").click()  # focus on the reader, not a text box
+    page.keyboard.press("Control+z")
+    wait_for_codings(page, db, before)
+    assert "Undone" in page.locator(".wbr-note").inner_text()
     assert not problems, problems

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.test_app import run, small_project_fixture, store  # noqa: F401  (the fixture)
-from workbench.errors import CodingError, NotFoundError
+from workbench.errors import CodingError, NotFoundError, WorkbenchError
 from workbench.ui.reader.model import ReaderView, apply_action, reader_data
 
 
@@ -167,3 +167,34 @@ def test_coding_the_same_span_again_says_so(small_project):
         assert apply_action(project, 1, "ann", action) == "Coded with Skills."
         assert apply_action(project, 1, "ann", action) == "Already coded with Skills: nothing changed."
         assert len(project.codings.list()) == 1
+
+
+def test_undo_reverses_the_coders_last_change(small_project):
+    with store(small_project) as project:
+        a = turns(project)[0]
+        apply_action(project, 1, "ann", {**selection(project, (a["start"], a["end"])), "code": "skills"})
+        project.codings.add_coder("bo")
+        project.codings.code(1, a["start"], a["end"], "demand", "bo")  # someone else's later change stays
+        assert apply_action(project, 1, "ann", {"type": "undo"}).startswith("Undone: coding add")
+        assert [c["coder"] for c in project.codings.list()] == ["bo"]
+        with pytest.raises(WorkbenchError, match="no change to undo by ann"):
+            apply_action(project, 1, "ann", {"type": "undo"})
+
+
+def test_history_page_lists_changes_and_undoes_the_one_chosen(small_project):
+    with store(small_project) as project:
+        a = turns(project)[0]
+        first = project.codings.code(1, a["start"], a["end"], "skills", "ann")
+        project.codings.code(1, a["start"], a["end"], "demand", "ann")
+    app = run("history.py")
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert list(table["what"])[:2] == ["coding add", "coding add"] and list(table["who"])[:2] == ["ann", "ann"]
+    app.session_state["history_table"] = {"selection": {"rows": [1], "columns": []}}  # the older one
+    app.run()
+    next(b for b in app.button if b.label.startswith("Undo change")).click().run()
+    assert not app.exception
+    with store(small_project) as project:
+        assert [c["code_id"] for c in project.codings.list()] == ["demand"]
+        assert first not in {c["id"] for c in project.codings.list()}
+    assert "undone by" in " ".join(app.dataframe[0].value["state"])

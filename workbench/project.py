@@ -8,7 +8,7 @@
 
 Each accessor lives in its domain package: documents (`workbench.ingest`), codebook
 (`workbench.codebook`), codings (`workbench.coding`), suggestions (`workbench.autocode`),
-topics (`workbench.topics`) and exports (`workbench.export`).
+topics (`workbench.topics`), exports (`workbench.export`) and the change log (`workbench.history`).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from workbench.codebook.accessor import ProjectCodebook
     from workbench.coding.accessor import Codings
     from workbench.export.accessor import Exports
+    from workbench.history.accessor import Changes
     from workbench.ingest.accessor import Documents
     from workbench.topics.accessor import Topics
 
@@ -68,6 +69,15 @@ class Project:
     suggestions: Suggestions = DomainAccessor("workbench.autocode.accessor:Suggestions")
     topics: Topics = DomainAccessor("workbench.topics.accessor:Topics")
     exports: Exports = DomainAccessor("workbench.export.accessor:Exports")
+    changes: Changes = DomainAccessor("workbench.history.accessor:Changes")
+
+    def history(self, coder: str | None = None, since: str | None = None, limit: int | None = 50) -> list[dict]:
+        """The change log, newest first (see `project.changes.history`)."""
+        return self.changes.history(coder, since, limit)
+
+    def undo(self, change_id: int | None = None, last: int | None = None, coder: str | None = None) -> list[dict]:
+        """Reverse a change or the last N (see `project.changes.undo`)."""
+        return self.changes.undo(change_id, last, coder)
 
     def pseudonymiser(self, mapping: str | os.PathLike | None = None, terms: str | os.PathLike | None = None,
                       use_model: bool = True, categories=("person", "org", "place")):

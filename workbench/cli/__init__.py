@@ -1,6 +1,17 @@
 """The `workbench` command: each command is a short block over the Python API."""
 
-from workbench.cli import analysis, autocode, coding, documents, exports, maintenance, segmentation, serve, topics  # noqa: F401  (registers the commands)
+from workbench.cli import (  # noqa: F401  (registers the commands)
+    analysis,
+    autocode,
+    coding,
+    documents,
+    exports,
+    history,
+    maintenance,
+    segmentation,
+    serve,
+    topics,
+)
 from workbench.cli._common import cli
 
 

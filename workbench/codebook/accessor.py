@@ -61,21 +61,21 @@ class ProjectCodebook(ProjectPart):
         return codebook_to_yaml(stored.export_codebook(self.db, name))
 
     def add_code(self, code_id: str, label: str, parent: str | None = None, **fields) -> None:
-        """Add a code under parent (or at the top)."""
+        """Add a code under parent (or at the top); `by=` names who, for the change log."""
         stored.add_code(self.db, code_id, label, parent, **fields)
 
     def update_code(self, code_id: str, **fields) -> None:
         """Rename or redefine a code (label, description, include, exclude, examples, color)."""
         stored.update_code(self.db, code_id, **fields)
 
-    def move_code(self, code_id: str, new_parent: str | None) -> None:
+    def move_code(self, code_id: str, new_parent: str | None, by: str | None = None) -> None:
         """Move a code (with its sub-codes) under another parent, or to the top with None."""
-        stored.move_code(self.db, code_id, new_parent)
+        stored.move_code(self.db, code_id, new_parent, by)
 
-    def merge_codes(self, source: str, target: str) -> int:
+    def merge_codes(self, source: str, target: str, by: str | None = None) -> int:
         """Move source's codings and sub-codes to target and remove source; returns codings moved."""
-        return stored.merge_codes(self.db, source, target)
+        return stored.merge_codes(self.db, source, target, by)
 
-    def delete_code(self, code_id: str, codings: str = "refuse") -> int:
+    def delete_code(self, code_id: str, codings: str = "refuse", by: str | None = None) -> int:
         """Delete a code; codings="refuse" (default), "delete" or "parent" says what happens to its codings."""
-        return stored.delete_code(self.db, code_id, codings)
+        return stored.delete_code(self.db, code_id, codings, by)

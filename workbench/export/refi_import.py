@@ -10,6 +10,7 @@ from workbench.errors import RefiError, WorkbenchError
 from workbench.export.refi_common import slug
 from workbench.export.refi_export import DATETIME_RE, TYPE_VARIABLE
 from workbench.export.refi_read import RefiCode, RefiProject, read_qdc, read_qdpx
+from workbench.store.changes import record_change, unrecorded
 from workbench.store.codes import add_codebook, child_codes_by_label, code_ids, insert_code, next_position
 from workbench.store.codings import add_coder, code_spans, coding_count, import_memo, set_created_at
 
@@ -186,12 +187,15 @@ def import_refi(db, path: str | Path, kind: str = "qdpx", codebook_name: str | N
     importer = _Importer(db, refi, str(Path(path).resolve()))
     before = coding_count(db)
     with writing(db):
-        if refi.codes:
-            importer.codes(refi.codes, importer.codebook(codebook_name or refi.name))
-        if kind == "qdpx":
-            importer.sources()
-            for note in refi.project_notes:
-                importer.memo(note)
+        with unrecorded(db):  # one "import" change for the whole file, not one per row
+            if refi.codes:
+                importer.codes(refi.codes, importer.codebook(codebook_name or refi.name))
+            if kind == "qdpx":
+                importer.sources()
+                for note in refi.project_notes:
+                    importer.memo(note)
+        summary = {k: importer.report[k] for k in ("codes_added", "documents_added", "codings", "memos")}
+        record_change(db, "import", "refi", Path(path).name, None, {"summary": summary})
     report = importer.report
     unmapped = sum(u.get("codings", 1) for u in report["unmapped"])
     report.update(file=str(path), kind=kind, project=refi.name, unmapped_count=unmapped,

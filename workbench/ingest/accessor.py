@@ -89,15 +89,17 @@ class Documents(ProjectPart):
         """A document's attributes as typed values."""
         return attributes_of(self.db, self.id_of(ref))
 
-    def set_attribute(self, ref: int | str, name: str, value: Any) -> None:
-        """Set one attribute of a document."""
-        doc_id = self.id_of(ref)
-        with self.db.atomic():
-            set_attributes(self.db, doc_id, {name: value})
+    def set_attribute(self, ref: int | str, name: str, value: Any, by: str | None = None) -> None:
+        """Set one attribute of a document (`by`: who, for the change log)."""
+        from workbench.store.database import writing
 
-    def delete_attribute(self, ref: int | str, name: str) -> bool:
+        doc_id = self.id_of(ref)
+        with writing(self.db):
+            set_attributes(self.db, doc_id, {name: value}, by)
+
+    def delete_attribute(self, ref: int | str, name: str, by: str | None = None) -> bool:
         """Remove one attribute of a document; False when it had none of that name."""
-        return delete_attribute(self.db, self.id_of(ref), name)
+        return delete_attribute(self.db, self.id_of(ref), name, by)
 
     def apply_manifest(self, manifest: str | os.PathLike) -> list[dict[str, Any]]:
         """Set titles, types and attributes of ingested documents from a manifest."""

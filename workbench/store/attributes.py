@@ -44,16 +44,27 @@ def _valid_date(iso: str) -> bool:
     return 1800 <= parts[0] <= 2200
 
 
-def set_attributes(db, document_id: int, attributes: dict[str, Any]) -> None:
-    """Insert or replace attributes of one document (call inside a transaction)."""
+def set_attributes(db, document_id: int, attributes: dict[str, Any], by: str | None = None,
+                   record: bool = True) -> None:
+    """Insert or replace attributes of one document (call inside a transaction); each change is logged as
+    attribute.set unless `record` is False (a document's first attributes, written with it at ingest)."""
     rows = []
     for name, value in attributes.items():
         name = str(name).strip()
         if not name or value is None or str(value).strip() == "":
             continue
         rows.append({"document_id": document_id, "name": name, **typed_value(value)})
-    if rows:
-        db["attributes"].upsert_all(rows, pk=("document_id", "name"))
+    if not rows:
+        return
+    from workbench.store.changes import capture, record_changes
+
+    old = {r["name"]: r for r in capture(db, {"attributes": ("document_id = ?", [document_id])}).get("attributes", [])}
+    db["attributes"].upsert_all(rows, pk=("document_id", "name"))
+    if record:
+        record_changes(db, [("attribute.set", "attributes", f"{document_id}:{row['name']}",
+                             {"attributes": [old[row["name"]]]} if row["name"] in old else None,
+                             {"attributes": [row]}, by)
+                            for row in rows if old.get(row["name"]) != row])
 
 
 def attributes_of(db, document_id: int) -> dict[str, Any]:
@@ -88,10 +99,18 @@ def attribute_conditions(attributes: dict[str, str] | None, document: str = "d.i
     return conditions, params
 
 
-def delete_attribute(db, document_id: int, name: str) -> bool:
-    """Remove one attribute of a document; False when it had none of that name."""
-    with db.atomic():
-        return db.execute("DELETE FROM attributes WHERE document_id = ? AND name = ?", [document_id, name]).rowcount > 0
+def delete_attribute(db, document_id: int, name: str, by: str | None = None) -> bool:
+    """Remove one attribute of a document (logged as attribute.delete); False when it had none of that name."""
+    from workbench.store.changes import capture, record_change
+    from workbench.store.database import writing
+
+    with writing(db):
+        old = capture(db, {"attributes": ("document_id = ? AND name = ?", [document_id, name])})
+        if not old:
+            return False
+        db.execute("DELETE FROM attributes WHERE document_id = ? AND name = ?", [document_id, name])
+        record_change(db, "attribute.delete", "attributes", f"{document_id}:{name}", old, None, by)
+    return True
 
 
 def attribute_exists(db, name: str) -> bool:

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 from workbench.errors import CodebookError, NotFoundError
+from workbench.store.changes import capture, recapture, record_change, record_edits
 from workbench.store.code_records import COLOR_RE, ID_RE, Code, Codebook
 from workbench.store.database import writing
 from workbench.store.sql import one_row
@@ -24,8 +25,9 @@ def _row(code: Code, parent: str | None, codebook: str, position: int) -> dict:
             "color": code.color, "patterns": json.dumps(code.patterns, ensure_ascii=False), "updated_at": _now()}
 
 
-def load_codebook(db, codebook: Codebook, source_path: str | None = None) -> dict:
-    """Add a codebook's codes to the project, or update codes it already holds; all or nothing.
+def load_codebook(db, codebook: Codebook, source_path: str | None = None, by: str | None = None) -> dict:
+    """Add a codebook's codes to the project, or update codes it already holds; all or nothing (each added or
+    changed code is logged; a code the file leaves as it was keeps its row untouched).
 
     Ids clashing with codes of another codebook are refused. Codes of the same codebook that the
     new version no longer lists are kept (they may hold codings) and reported.
@@ -44,11 +46,17 @@ def load_codebook(db, codebook: Codebook, source_path: str | None = None) -> dic
         for code, parent in codebook.walk():
             position = positions.get(parent, 0)
             positions[parent] = position + 1
-            if code.id in existing:
-                updated += 1
+            row = _row(code, parent, codebook.name, position)
+            old = capture(db, {"codes": ("id = ?", [code.id])}).get("codes")
+            updated, added = (updated + 1, added) if old else (updated, added + 1)
+            if old and {**old[0], "updated_at": None} == {**row, "updated_at": None}:
+                continue  # as it was: the row (and its updated_at) stays, nothing is logged
+            db["codes"].upsert(row, pk="id")
+            if old:
+                record_edits(db, "code.update", "codes", old, by)
             else:
-                added += 1
-            db["codes"].upsert(_row(code, parent, codebook.name, position), pk="id")
+                record_change(db, "code.add", "codes", code.id, None, capture(db, {"codes": ("id = ?", [code.id])}),
+                              by)
     listed = {c.id for c, _ in codebook.walk()}
     kept = [cid for cid, r in existing.items() if r["codebook"] == codebook.name and cid not in listed]
     return {"codebook": codebook.name, "added": added, "updated": updated, "not_in_file": kept}
@@ -157,7 +165,7 @@ def export_codebook(db, name: str | None = None) -> Codebook:
 
 
 def add_code(db, code_id: str, label: str, parent: str | None = None, codebook: str | None = None,
-             description: str = "", color: str | None = None) -> None:
+             description: str = "", color: str | None = None, by: str | None = None) -> None:
     """Add a new code under a parent (or at the top of a codebook)."""
     if not ID_RE.match(code_id):
         raise CodebookError(f"code id {code_id!r} is not snake_case", hint="use lower-case letters, digits and _")
@@ -177,9 +185,10 @@ def add_code(db, code_id: str, label: str, parent: str | None = None, codebook: 
     position = next_position(db, parent)
     with writing(db):
         insert_code(db, Code(code_id, label, description, color=color), parent, codebook, position)
+        record_change(db, "code.add", "codes", code_id, None, capture(db, {"codes": ("id = ?", [code_id])}), by)
 
 
-def update_code(db, code_id: str, **fields) -> None:
+def update_code(db, code_id: str, by: str | None = None, **fields) -> None:
     """Change label, description, include, exclude, examples, color or patterns of a code."""
     get_code(db, code_id)
     allowed = {"label", "description", "include", "exclude", "examples", "color", "patterns"}
@@ -193,10 +202,12 @@ def update_code(db, code_id: str, **fields) -> None:
     row = {k: (json.dumps(v, ensure_ascii=False) if k in ("include", "exclude", "examples", "patterns") else v)
            for k, v in fields.items()}
     with writing(db):
+        old = [get_code(db, code_id)]
         db["codes"].update(code_id, {**row, "updated_at": _now()})
+        record_edits(db, "code.update", "codes", old, by)
 
 
-def move_code(db, code_id: str, new_parent: str | None) -> None:
+def move_code(db, code_id: str, new_parent: str | None, by: str | None = None) -> None:
     """Put a code (with its sub-codes) under another parent, or at the top with None."""
     code = get_code(db, code_id)
     if new_parent is not None:
@@ -208,16 +219,29 @@ def move_code(db, code_id: str, new_parent: str | None) -> None:
             raise CodebookError(f"{new_parent!r} belongs to another codebook", hint="move codes within one codebook")
     position = next_position(db, new_parent)
     with writing(db):
+        old = [get_code(db, code_id)]
         db["codes"].update(code_id, {"parent_id": new_parent, "position": position, "updated_at": _now()})
+        record_edits(db, "code.move", "codes", old, by)
 
 
-def merge_codes(db, source: str, target: str) -> int:
+def _touched_by(db, code_id: str) -> dict:
+    """The rows that merging or deleting a code edits or deletes: the code, its children, its codings, their memos
+    and suggestions, and the code's memos and suggestions."""
+    of_codings = "coding_id IN (SELECT id FROM codings WHERE code_id = ?)"
+    return capture(db, {"codes": ("id = ? OR parent_id = ?", [code_id, code_id]),
+                        "codings": ("code_id = ?", [code_id]),
+                        "memos": (f"code_id = ? OR {of_codings}", [code_id, code_id]),
+                        "suggestions": (f"code_id = ? OR {of_codings}", [code_id, code_id])})
+
+
+def merge_codes(db, source: str, target: str, by: str | None = None) -> int:
     """Move every coding, suggestion, memo and sub-code of `source` to `target`, then delete `source`."""
     get_code(db, source)
     get_code(db, target)
     if source == target or target in descendants(db, source):
         raise CodebookError(f"cannot merge {source!r} into {target!r}", hint="merge into a code outside its branch")
     with writing(db):
+        before = _touched_by(db, source)
         # A coding that target already has at the same place by the same coder is a duplicate.
         db.execute(
             """DELETE FROM codings WHERE code_id = ? AND EXISTS (
@@ -230,10 +254,11 @@ def merge_codes(db, source: str, target: str) -> int:
         db.execute("UPDATE memos SET code_id = ? WHERE code_id = ?", [target, source])
         db.execute("UPDATE codes SET parent_id = ? WHERE parent_id = ?", [target, source])
         db.execute("DELETE FROM codes WHERE id = ?", [source])
+        record_change(db, "code.merge", "codes", source, before, recapture(db, before), by)
     return moved
 
 
-def delete_code(db, code_id: str, codings: str = "refuse") -> int:
+def delete_code(db, code_id: str, codings: str = "refuse", by: str | None = None) -> int:
     """Delete a code; its sub-codes move up to its parent.
 
     codings: 'refuse' (default) fails if the code has codings, 'delete' deletes them,
@@ -248,12 +273,14 @@ def delete_code(db, code_id: str, codings: str = "refuse") -> int:
         raise CodebookError(f"code {code_id!r} has no parent to take its codings", hint="merge it into another code")
     with writing(db):
         if codings == "parent" and count:
-            merge_codes(db, code_id, code["parent_id"])
+            merge_codes(db, code_id, code["parent_id"], by)
             return count
+        before = _touched_by(db, code_id)
         db.execute("DELETE FROM memos WHERE coding_id IN (SELECT id FROM codings WHERE code_id = ?)", [code_id])
         db.execute("DELETE FROM codings WHERE code_id = ?", [code_id])
         db.execute("UPDATE codes SET parent_id = ? WHERE parent_id = ?", [code["parent_id"], code_id])
         db.execute("DELETE FROM codes WHERE id = ?", [code_id])
+        record_change(db, "code.delete", "codes", code_id, before, recapture(db, before), by)
     return count
 
 

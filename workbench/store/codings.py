@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from workbench.errors import CodingError, NotFoundError
+from workbench.store.changes import capture, recapture, record_change, record_changes, record_edits
 from workbench.store.database import writing
 from workbench.store.documents import resolve_document
 from workbench.store.sql import Where, one_row
@@ -66,7 +67,7 @@ def code_spans(db, items, coder: str) -> list[int]:
     check_coder(db, coder)
     documents: dict = {}
     checked_codes: set[str] = set()
-    coding_ids = []
+    coding_ids, logged = [], []
     with writing(db):
         for document, start, end, code_id, memo, source, snippet in items:
             if document not in documents:
@@ -89,10 +90,13 @@ def code_spans(db, items, coder: str) -> list[int]:
             if existing:
                 coding_ids.append(existing[0]["id"])
                 continue
-            coding_ids.append(db["codings"].insert({
-                "document_id": doc["id"], "start": start, "end": end, "code_id": code_id, "coder": coder,
-                "created_at": _now(), "memo": memo, "source": source or "manual", "snippet": actual,
-                "text_sha256": doc["text_sha256"]}).last_pk)
+            row = {"document_id": doc["id"], "start": start, "end": end, "code_id": code_id, "coder": coder,
+                   "created_at": _now(), "memo": memo, "source": source or "manual", "snippet": actual,
+                   "text_sha256": doc["text_sha256"]}
+            coding_ids.append(db["codings"].insert(row).last_pk)
+            logged.append(("coding.add", "codings", str(coding_ids[-1]), None,
+                           {"codings": [{"id": coding_ids[-1], **row}]}, coder))
+        record_changes(db, logged)
     return coding_ids
 
 
@@ -104,14 +108,17 @@ def segment_span(db, segment_id: int) -> dict:
 
 def uncode(db, coding_id: int) -> dict:
     """Delete one coding (and the memos attached to it); returns what was deleted."""
-    rows = list(db.query("SELECT * FROM codings WHERE id = ?", [coding_id]))
-    if not rows:
-        raise NotFoundError(f"no coding {coding_id}", hint="list codings with `workbench codings`")
     with writing(db):
+        before = capture(db, {"codings": ("id = ?", [coding_id]), "memos": ("coding_id = ?", [coding_id]),
+                              "suggestions": ("coding_id = ?", [coding_id])})
+        if not before.get("codings"):
+            raise NotFoundError(f"no coding {coding_id}", hint="list codings with `workbench codings`")
         db.execute("UPDATE suggestions SET coding_id = NULL, status = 'pending' WHERE coding_id = ?", [coding_id])
         db.execute("DELETE FROM memos WHERE coding_id = ?", [coding_id])
         db.execute("DELETE FROM codings WHERE id = ?", [coding_id])
-    return rows[0]
+        after = recapture(db, {"suggestions": before.get("suggestions", [])})
+        record_change(db, "coding.remove", "codings", str(coding_id), before, after, before["codings"][0]["coder"])
+    return before["codings"][0]
 
 
 def find_codings(db, document=None, start: int | None = None, end: int | None = None,
@@ -144,7 +151,7 @@ def list_codings(db, code_ids: list[str] | None = None, coder: str | None = None
 
 def add_memo(db, text: str, document=None, code_id: str | None = None, coding_id: int | None = None,
              author: str | None = None) -> int:
-    """A memo on exactly one of: a document, a code, a coding."""
+    """A memo on exactly one of: a document, a code, a coding (logged as memo.add by its author)."""
     if sum(x is not None for x in (document, code_id, coding_id)) != 1:
         raise CodingError("a memo belongs to exactly one document, code or coding",
                           hint="give one of --document, --code, --coding")
@@ -162,7 +169,10 @@ def add_memo(db, text: str, document=None, code_id: str | None = None, coding_id
             raise NotFoundError(f"no coding {coding_id}")
         row.update(coding_id=coding_id, document_id=rows[0]["document_id"])
     with writing(db):
-        return db["memos"].insert(row).last_pk
+        memo_id = db["memos"].insert(row).last_pk
+        record_change(db, "memo.add", "memos", str(memo_id), None, capture(db, {"memos": ("id = ?", [memo_id])}),
+                      author)
+    return memo_id
 
 
 def list_memos(db, document_id: int | None = None, code_id: str | None = None) -> list[dict]:
@@ -285,6 +295,7 @@ def recode(db, coding_id: int, code_id: str) -> dict:
                           hint="remove one of the two codings instead")
     with writing(db):
         db.execute("UPDATE codings SET code_id = ? WHERE id = ?", [code_id, coding_id])
+        record_edits(db, "coding.recode", "codings", [old], old["coder"])
     return {**old, "code_id": code_id}
 
 
@@ -292,8 +303,11 @@ def set_coding_memo(db, coding_id: int, memo: str | None) -> None:
     """Replace the memo written on a coding (None or blank clears it)."""
     memo = memo.strip() if memo and memo.strip() else None
     with writing(db):
-        if db.execute("UPDATE codings SET memo = ? WHERE id = ?", [memo, coding_id]).rowcount == 0:
+        old = list(db.query("SELECT * FROM codings WHERE id = ?", [coding_id]))
+        if not old:
             raise NotFoundError(f"no coding {coding_id}", hint="list codings with `workbench codings`")
+        db.execute("UPDATE codings SET memo = ? WHERE id = ?", [memo, coding_id])
+        record_edits(db, "coding.memo", "codings", old, old[0]["coder"])
 
 
 def recent_codes(db, coder: str, limit: int = 9) -> list[str]:

@@ -56,7 +56,7 @@ def insert_document(db, record: dict, segments: list, attributes: dict, memos: l
         doc_id = db.execute(f"INSERT INTO documents ({columns}) VALUES ({', '.join('?' * len(row))})",
                             list(row.values())).lastrowid
         insert_segments(db, doc_id, text, segments)
-        set_attributes(db, doc_id, attributes)
+        set_attributes(db, doc_id, attributes, record=False)
         if memos:
             db["memos"].insert_all({"document_id": doc_id, "source": "import", **asdict(m)} for m in memos)
     return doc_id

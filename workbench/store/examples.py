@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from workbench.store.changes import record_change
 from workbench.store.database import writing
 
 
@@ -16,6 +17,7 @@ def replace_examples(db, codebook: str, examples: list[dict], source_path: str |
         db.conn.executemany(
             "INSERT INTO training_examples (codebook, ref, text, codes, source_path, loaded_at) VALUES (?, ?, ?, ?, ?, ?)",
             [(codebook, e["ref"], e["text"], json.dumps(e["codes"]), source_path, now) for e in examples])
+        record_change(db, "import", "training_examples", codebook, None, {"summary": {"examples": len(examples)}})
     return len(examples)
 
 

@@ -302,3 +302,36 @@ def m007_segment_structure(db):
         CREATE INDEX segments_kind ON segments(kind);
         """
     )
+
+
+@migrations()
+def m008_changes(db):
+    """The change log: one row per change to codings, memos, codes, attributes and suggestion decisions, written
+    in the same transaction, with the affected rows before and after (JSON {table: [rows]}); append-only except
+    that an undone change is marked with the change that undid it."""
+    db.executescript(
+        """
+        CREATE TABLE changes (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            coder TEXT,
+            kind TEXT NOT NULL,
+            target TEXT NOT NULL,
+            target_id TEXT,
+            before TEXT NOT NULL DEFAULT '{}',
+            after TEXT NOT NULL DEFAULT '{}',
+            undoes INTEGER REFERENCES changes(id),
+            undone_by INTEGER REFERENCES changes(id)
+        );
+        CREATE TRIGGER changes_no_delete BEFORE DELETE ON changes BEGIN
+            SELECT RAISE(ABORT, 'the change log is append-only');
+        END;
+        CREATE TRIGGER changes_no_edit BEFORE UPDATE ON changes
+        WHEN new.id IS NOT old.id OR new.at IS NOT old.at OR new.coder IS NOT old.coder OR new.kind IS NOT old.kind
+          OR new.target IS NOT old.target OR new.target_id IS NOT old.target_id OR new.before IS NOT old.before
+          OR new.after IS NOT old.after OR new.undoes IS NOT old.undoes OR old.undone_by IS NOT NULL
+        BEGIN
+            SELECT RAISE(ABORT, 'the change log is append-only');
+        END;
+        """
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from workbench.store.changes import is_recording, record_changes
 from workbench.store.database import id_chunks, writing
 
 COLUMNS = ("document_id", "segment_id", "start", "end", "code_id", "method", "source", "score", "reason")
@@ -62,16 +63,29 @@ def mark_accepted(db, coder: str, accepted: list[tuple[int, int]]) -> None:
     """Record (suggestion id, coding id) pairs as accepted by `coder`, in one transaction."""
     decided = _now()
     with writing(db):
+        before = list(suggestions_by_id(db, [i for i, _ in accepted]).values())
         db.conn.executemany("UPDATE suggestions SET status = 'accepted', decided_by = ?, decided_at = ?, coding_id = ? "
                             "WHERE id = ?", [(coder, decided, coding_id, i) for i, coding_id in accepted])
+        _log_decisions(db, "suggestion.accept", before, coder)
 
 
 def mark_rejected(db, coder: str, ids: list[int]) -> None:
     """Record suggestions as rejected by `coder`, in one transaction."""
     with writing(db):
+        before = list(suggestions_by_id(db, ids).values())
         for suggestion_id in ids:
             db.execute("UPDATE suggestions SET status = 'rejected', decided_by = ?, decided_at = ? WHERE id = ?",
                        [coder, _now(), suggestion_id])
+        _log_decisions(db, "suggestion.reject", before, coder)
+
+
+def _log_decisions(db, kind: str, before: list[dict], coder: str) -> None:
+    """One change per decided suggestion: its row before and after (read back in one pass)."""
+    if not is_recording(db):
+        return
+    after = suggestions_by_id(db, [r["id"] for r in before])
+    record_changes(db, [(kind, "suggestions", str(r["id"]), {"suggestions": [r]}, {"suggestions": [after[r["id"]]]},
+                         coder) for r in before if after.get(r["id"]) != r])
 
 
 def decided_pairs(db, methods: tuple[str, ...], code_ids: list[str] | None = None) -> dict[int, set[str]]:

@@ -3,7 +3,7 @@
 `reader_data` gathers one document's segments, codings, pending suggestions and codes as JSON-ready data
 (the browser inserts every string as a text node). `apply_action` carries out one action sent back by the
 reader: code a selection (its offsets checked against the text the coder saw), remove, recode, write a memo,
-accept or reject a suggestion, pin or unpin a code.
+accept or reject a suggestion, pin or unpin a code, undo the coder's last change (from the change log).
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ class AlreadyCoded(CodingError):
 def apply_action(project, document_id: int, coder: str | None, action: dict[str, Any]) -> str:
     """Carry out one action from the reader; returns a short line saying what was done."""
     kind = action.get("type")
-    if kind in ("pin", "unpin", "code", "remove", "recode", "memo", "accept", "reject") and not coder:
+    if kind in ("pin", "unpin", "code", "remove", "recode", "memo", "accept", "reject", "undo") and not coder:
         raise CodingError("no coder name yet", hint="enter your coder name in the sidebar first")
     labels = {c["id"]: c.get("label") or c["id"] for c in project.codebook.codes()}
     if kind == "code":
@@ -166,6 +166,9 @@ def apply_action(project, document_id: int, coder: str | None, action: dict[str,
             return "Suggestion accepted."
         project.suggestions.reject([action["suggestion"]], coder)
         return "Suggestion rejected."
+    if kind == "undo":
+        [done] = project.changes.undo(last=1, coder=coder)
+        return f"Undone: {done['kind'].replace('.', ' ')} ({done['summary']})."
     if kind in ("pin", "unpin"):
         pinned = [c for c in project.codings.pinned_codes(coder) if c != action.get("code")]
         if kind == "pin":

@@ -242,6 +242,12 @@ class Reader {
     const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
     this.toolbar.appendChild(el("span", "wbr-count", `${plural(d.codings.length, "coding")} · ${d.suggestions_shown === false
       ? "suggestions hidden" : `${plural(d.suggestions.length, "suggestion")} waiting`}`));
+    const undo = el("button", "wbr-btn", "Undo (Ctrl+Z)");
+    undo.type = "button";
+    undo.disabled = !d.coder;
+    undo.title = "Undo your last change: a coding, removal, recode, memo, accept or reject";
+    undo.addEventListener("click", () => this.send({ type: "undo" }));
+    this.toolbar.appendChild(undo);
     const next = el("button", "wbr-btn", "Next suggestion (n)");
     next.type = "button";
     next.disabled = !d.suggestions.length;

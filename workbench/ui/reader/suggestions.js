@@ -1,4 +1,4 @@
-// Suggestions by keyboard in the reader: n/j next, k previous, a accept, r reject while its card shows, Esc.
+// Keys in the reader: n/j next suggestion, k previous, a accept, r reject while its card shows, Esc, Ctrl+Z undo.
 // (Methods of Reader, added after its class.)
 Object.assign(Reader.prototype, {
   cardClosed() {
@@ -49,7 +49,15 @@ Object.assign(Reader.prototype, {
   },
 
   keydown(e) {
-    if (!this.root.isConnected || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (!this.root.isConnected) return;
+    if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === "z" && !isTyping(e.target)
+        && !this.picker.isOpen && this.data.coder) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      this.send({ type: "undo" });
+      return;
+    }
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.key === "Escape" && (this.picker.isOpen || this.card.isOpen)) {
       this.picker.close();
       this.card.close();
