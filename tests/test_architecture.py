@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LAYERS = [
     ("app_pages", "streamlit_app", "workbench.cli", "workbench.ui"),
     ("workbench.project",),
+    ("workbench.merge",),
     ("workbench.export",),
     ("workbench.topics",),
     ("workbench.autocode",),

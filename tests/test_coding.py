@@ -21,8 +21,8 @@ codes:
 TRANSCRIPT = "I: How are the welders?\n\nR: All retiring soon, and the order book is thin.\n\nI: Why?\n\nR: The OEM cut volumes."
 
 
-@pytest.fixture
-def setup(project, tmp_path):
+def two_coder_project(project, tmp_path):
+    """The transcript and the small codebook in `project`, with coders ann and bo."""
     (tmp_path / "cb.yaml").write_text(CODEBOOK)
     (tmp_path / "t.txt").write_text(TRANSCRIPT)
     project.documents.ingest([tmp_path / "t.txt"])
@@ -30,6 +30,11 @@ def setup(project, tmp_path):
     project.codings.add_coder("ann")
     project.codings.add_coder("bo")
     return project
+
+
+@pytest.fixture
+def setup(project, tmp_path):
+    return two_coder_project(project, tmp_path)
 
 
 def test_code_span_stores_snippet_and_hash(setup):

@@ -6,7 +6,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from tests.test_coding import CODEBOOK, TRANSCRIPT
+from tests.test_coding import CODEBOOK, two_coder_project
 from workbench.cli import cli
 from workbench.errors import WorkbenchError
 from workbench.store.suggestions import save_suggestions
@@ -17,13 +17,7 @@ TABLES = {"codes": "id", "codings": "id", "memos": "id", "suggestions": "id", "a
 
 @pytest.fixture
 def setup(project, tmp_path):
-    (tmp_path / "cb.yaml").write_text(CODEBOOK)
-    (tmp_path / "t.txt").write_text(TRANSCRIPT)
-    project.documents.ingest([tmp_path / "t.txt"])
-    project.codebook.load(tmp_path / "cb.yaml")
-    project.codings.add_coder("ann")
-    project.codings.add_coder("bo")
-    return project
+    return two_coder_project(project, tmp_path)
 
 
 def state(project) -> dict:

@@ -79,6 +79,20 @@ class Project:
         """Reverse a change or the last N (see `project.changes.undo`)."""
         return self.changes.undo(change_id, last, coder)
 
+    def merge(self, other_path: str | os.PathLike, dry_run: bool = False, progress=None) -> dict[str, Any]:
+        """Bring another copy of this project (e.g. from `split`) in, in one transaction; a report of what was
+        added, matched and not placed, with reasons (see `workbench.merge.copies.merge_project`)."""
+        from workbench.merge.copies import merge_project
+
+        return merge_project(self.db, other_path, dry_run, progress)
+
+    def split(self, coder: str, output: str | os.PathLike, all_codings: bool = False,
+              overwrite: bool = False) -> dict[str, Any]:
+        """A copy of the project for one coder's laptop (their codings and memos, or all), to merge back later."""
+        from workbench.merge.copies import split_project
+
+        return split_project(self.db, coder, output, all_codings, overwrite)
+
     def pseudonymiser(self, mapping: str | os.PathLike | None = None, terms: str | os.PathLike | None = None,
                       use_model: bool = True, categories=("person", "org", "place")):
         """A Pseudonymiser primed with a mapping CSV (always wins), a terms list and the project's

@@ -8,6 +8,7 @@ from workbench.cli import (  # noqa: F401  (registers the commands)
     exports,
     history,
     maintenance,
+    merge,
     segmentation,
     serve,
     topics,

@@ -16,7 +16,7 @@ from workbench.errors import NotFoundError
 KEYS = {"codes": ("id",), "codings": ("id",), "memos": ("id",), "suggestions": ("id",),
         "attributes": ("document_id", "name")}
 TABLES = tuple(KEYS)
-NOT_UNDOABLE = ("import",)
+NOT_UNDOABLE = ("import", "merge", "split")
 _OFF = "_workbench_changes_off"
 
 

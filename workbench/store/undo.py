@@ -15,7 +15,7 @@ REFERENCES = {"codes": (("codes", "parent_id"), ("codings", "code_id"), ("memos"
 
 
 class UndoError(WorkbenchError):
-    """A change cannot be undone (already undone, an import, or a later change depends on it)."""
+    """A change cannot be undone (already undone, an import, merge or split, or a later change depends on it)."""
 
     hint = "see the changes with `workbench history`"
 
@@ -50,8 +50,8 @@ def _check_undoable(db, change: dict) -> None:
         raise UndoError(f"{label} was undone and brought back; change {latest} holds it now",
                         hint=f"undo change {latest} instead")
     if change["kind"] in log.NOT_UNDOABLE:
-        raise UndoError(f"{label} is an import and cannot be undone here",
-                        hint="restore the backup taken before the import (`workbench backup`)")
+        raise UndoError(f"{label} is {'an' if change['kind'] == 'import' else 'a'} {change['kind']} and cannot be undone "
+                        "here", hint=f"restore the backup taken before the {change['kind']} (`workbench backup`)")
     before, after = change["before"], change["after"]
     for table, rows in after.items():
         for row in rows:
