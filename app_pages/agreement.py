@@ -24,6 +24,9 @@ def percent(value):
 
 
 with open_project() as project:
+    if project.codings.blind()["own_only"]:
+        st.info("Blind coding is on: agreement is hidden until a lead reveals the codings.")
+        st.stop()
     coders = [c["name"] for c in project.codings.coders()]
     if len(coders) < 2:
         st.info("Agreement needs two coders: code the same documents under two coder names.")

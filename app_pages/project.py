@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from workbench.render import md_escape
+from workbench.ui.blind import show_blind
 from workbench.ui.session import coder, guarded, open_project, page_gate, project_path
 
 page_gate()
@@ -43,4 +44,5 @@ with open_project() as project:
     right.dataframe([{"coder": c["name"], "codings": c["codings"]} for c in coders], hide_index=True)
     if summary["documents_with_warnings"]:
         st.caption(f"{summary['documents_with_warnings']} documents have ingest warnings (see Documents).")
+    show_blind(project)
     st.caption(f"You are coding as **{md_escape(coder())}**." if coder() else "Enter your coder name in the sidebar to code.")

@@ -110,6 +110,12 @@ class CodingError(WorkbenchError):
     hint = "check the document's segments with `workbench segments DOC`"
 
 
+class BlindError(WorkbenchError):
+    """Blind coding is on: what the viewer asked for shows other coders' work."""
+
+    hint = "a lead reveals the codings with `workbench blind off` (or on the Project page)"
+
+
 class RefiError(WorkbenchError):
     """A REFI-QDA file (.qdpx project or .qdc codebook) cannot be read; nothing was imported."""
 

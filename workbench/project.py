@@ -17,7 +17,7 @@ import importlib
 import os
 from typing import TYPE_CHECKING, Any
 
-from workbench.store.database import open_database, resolve_db_path
+from workbench.store.database import ProjectPart, open_database, resolve_db_path
 
 if TYPE_CHECKING:
     from workbench.autocode.accessor import Suggestions
@@ -43,6 +43,7 @@ class DomainAccessor:
         if project is None:
             return self
         part = getattr(importlib.import_module(self.module), self.cls)(project.db, project.path)
+        part.viewer = project.viewer  # who reads: under blind coding a non-lead sees only their own codings
         project.__dict__[self.name] = part  # later reads find the attribute without calling here
         return part
 
@@ -50,9 +51,18 @@ class DomainAccessor:
 class Project:
     """One workbench project: a SQLite file holding documents, codes, codings, suggestions and topic runs."""
 
-    def __init__(self, path: str | os.PathLike | None = None, create: bool = True):
+    def __init__(self, path: str | os.PathLike | None = None, create: bool = True, viewer: str | None = None):
         self.path = resolve_db_path(path)
+        self.viewer = viewer.strip() if viewer and viewer.strip() else None
         self.db = open_database(self.path, create=create)
+
+    def view_as(self, viewer: str | None) -> Project:
+        """Read as this viewer from now on, in the accessors already handed out too (blind coding)."""
+        self.viewer = viewer.strip() if viewer and viewer.strip() else None
+        for part in self.__dict__.values():
+            if isinstance(part, ProjectPart):
+                part.viewer = self.viewer
+        return self
 
     def close(self) -> None:
         self.db.close()
@@ -72,11 +82,23 @@ class Project:
     changes: Changes = DomainAccessor("workbench.history.accessor:Changes")
 
     def history(self, coder: str | None = None, since: str | None = None, limit: int | None = 50) -> list[dict]:
-        """The change log, newest first (see `project.changes.history`)."""
-        return self.changes.history(coder, since, limit)
+        """The change log, newest first (see `project.changes.history`); under blind coding a non-lead viewer
+        sees only their own changes."""
+        from workbench.coding.blind import visible_coder
+
+        return self.changes.history(visible_coder(self.db, self.viewer, coder), since, limit)
 
     def undo(self, change_id: int | None = None, last: int | None = None, coder: str | None = None) -> list[dict]:
-        """Reverse a change or the last N (see `project.changes.undo`)."""
+        """Reverse a change or the last N (see `project.changes.undo`); under blind coding a non-lead viewer
+        undoes only their own changes."""
+        from workbench.coding.blind import hides_others
+        from workbench.errors import BlindError
+
+        if hides_others(self.db, self.viewer):
+            if change_id is not None and self.changes.get(change_id)["coder"] != self.viewer:
+                raise BlindError(f"change {change_id} is not yours to undo while coding is blind",
+                                 hint="undo your own changes, or ask a lead to reveal the codings")
+            coder = self.viewer
         return self.changes.undo(change_id, last, coder)
 
     def merge(self, other_path: str | os.PathLike, dry_run: bool = False, progress=None) -> dict[str, Any]:

@@ -45,9 +45,10 @@ class Group(click.Group):
 NO_PROJECT_HINT = "create it with `workbench init`, or check --db (or $WORKBENCH_DB)"
 
 
-def project_of(ctx, create: bool = False, hint: str = NO_PROJECT_HINT):
+def project_of(ctx, create: bool = False, hint: str = NO_PROJECT_HINT, viewer: str | None = None):
     """The project at --db; only commands that make one (init, ingest --create) pass create=True, so a
-    mistyped path is an error (with `hint`) rather than a new empty project."""
+    mistyped path is an error (with `hint`) rather than a new empty project. It reads as `viewer`, else
+    $WORKBENCH_CODER, else the default coder: under blind coding a non-lead sees only their own codings."""
     from workbench.errors import ProjectError
     from workbench.project import Project
     from workbench.store.database import resolve_db_path
@@ -55,7 +56,8 @@ def project_of(ctx, create: bool = False, hint: str = NO_PROJECT_HINT):
     path = resolve_db_path(ctx.obj["db"])
     if not create and not path.exists():
         raise ProjectError(f"no project at {path}", hint=hint)
-    return Project(path, create=create)
+    project = Project(path, create=create)
+    return project.view_as(project.codings.coder_for(viewer, required=False))
 
 
 def coder_option(help_text: str):

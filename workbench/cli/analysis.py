@@ -100,7 +100,7 @@ def _print_cooccurrence(frame, as_csv) -> None:
 def excerpts(ctx, code_id, exact, coder, doc_type, where, speaker, as_csv, as_json):
     """Coded excerpts with their document, speaker, page and attributes."""
     one_format(as_json, as_csv)
-    return project_of(ctx).codings.excerpts(code=code_id, with_subcodes=not exact, coder=coder, doc_type=doc_type,
+    return project_of(ctx, viewer=coder).codings.excerpts(code=code_id, with_subcodes=not exact, coder=coder, doc_type=doc_type,
                                             attributes=parse_where(where), speaker=speaker)
 
 
@@ -118,7 +118,7 @@ def excerpts(ctx, code_id, exact, coder, doc_type, where, speaker, as_csv, as_js
 def matrix(ctx, rows, cols, count, coder, no_rollup, as_csv, as_json):
     """Code x document (or x attribute value) matrix of counts."""
     one_format(as_json, as_csv)
-    return project_of(ctx).codings.matrix(cols, count, coder, not no_rollup)
+    return project_of(ctx, viewer=coder).codings.matrix(cols, count, coder, not no_rollup)
 
 
 @cli.command()
@@ -133,7 +133,7 @@ def matrix(ctx, rows, cols, count, coder, no_rollup, as_csv, as_json):
 def cooccurrence(ctx, unit, coder, rollup, as_csv, as_json):
     """Code co-occurrence: how often two codes are on the same segment or document."""
     one_format(as_json, as_csv)
-    return project_of(ctx).codings.cooccurrence(unit, coder, rollup)
+    return project_of(ctx, viewer=coder).codings.cooccurrence(unit, coder, rollup)
 
 
 def _print_evaluation(result) -> None:

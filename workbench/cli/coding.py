@@ -274,7 +274,7 @@ def _print_codings(rows) -> None:
 @click.pass_context
 def codings(ctx, code_id, with_subcodes, coder, document, source):
     """List codings with their text."""
-    return project_of(ctx).codings.list(code_id, coder, document, with_subcodes, source)
+    return project_of(ctx, viewer=coder).codings.list(code_id, coder, document, with_subcodes, source)
 
 
 @cli.group(cls=Group)

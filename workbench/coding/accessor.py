@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from workbench.coding import blind as blinding
 from workbench.coding.filters import ExcerptFilter
 from workbench.errors import CodingError, NotFoundError
 from workbench.store import codings as stored
@@ -24,13 +25,46 @@ class Codings(ProjectPart):
     def _doc_id(self, ref: int | str | None) -> int | None:
         return None if ref is None else resolve_document(self.db, ref)["id"]
 
+    def _coder(self, coder: str | None) -> str | None:
+        """The coder a read is limited to: as asked, or the viewer's own while blind coding hides others."""
+        return blinding.visible_coder(self.db, self.viewer, coder)
+
+    def blind(self) -> dict[str, Any]:
+        """Whether blind coding is on, the leads, and whether this project's viewer sees only their own codings."""
+        return blinding.status(self.db, self.viewer)
+
+    def set_blind(self, on: bool, by: str | None = None) -> bool:
+        """Turn blind coding on or off; once leads are named only a lead (`by`) may (logged in the change log)."""
+        return blinding.set_blind(self.db, on, by if by is not None else self.viewer)
+
+    def reveal(self, by: str | None = None) -> bool:
+        """A lead reveals everyone's codings and the agreement figures: blind coding off."""
+        return self.set_blind(False, by)
+
+    def leads(self) -> list[str]:
+        """The coders who see everyone's codings while blind coding is on."""
+        return blinding.leads(self.db)
+
+    def set_leads(self, names: list[str]) -> list[str]:
+        """Name the leads (registered coders); returns them."""
+        named = blinding.leads(self.db)
+        if named and self.viewer and self.viewer not in named:
+            raise CodingError(f"only a lead names the leads: {self.viewer} is not one",
+                              hint=f"the leads are {', '.join(named)}")
+        for name in names:
+            stored.check_coder(self.db, name.strip())
+        return blinding.set_leads(self.db, names)
+
     def add_coder(self, name: str) -> str:
         """Register a coder (names are trimmed); returns the name as stored."""
         return stored.add_coder(self.db, name)
 
     def coders(self) -> list[dict[str, Any]]:
-        """Every coder with their coding count."""
-        return stored.list_coders(self.db)
+        """Every coder with their coding count (only the viewer while blind coding hides the others)."""
+        everyone = stored.list_coders(self.db)
+        if blinding.hides_others(self.db, self.viewer):
+            return [c for c in everyone if c["name"] == self.viewer]
+        return everyone
 
     def default_coder(self) -> str | None:
         """The project's default coder (used when no coder is given), or None."""
@@ -159,7 +193,7 @@ class Codings(ProjectPart):
         if code:
             get_code(self.db, code)
             code_ids = descendants(self.db, code) if with_subcodes else [code]
-        return stored.list_codings(self.db, code_ids, coder, self._doc_id(document), source)
+        return stored.list_codings(self.db, code_ids, self._coder(coder), self._doc_id(document), source)
 
     def add_memo(self, text: str, document: int | str | None = None, code: str | None = None,
                  coding: int | None = None, author: str | None = None) -> int:
@@ -175,19 +209,20 @@ class Codings(ProjectPart):
         ExcerptFilter fields."""
         from workbench.coding.queries import excerpts
 
-        return excerpts(self.db, ExcerptFilter.of(filters, **criteria))
+        chosen = ExcerptFilter.of(filters, **criteria)
+        return excerpts(self.db, ExcerptFilter.of(chosen, coder=self._coder(chosen.coder)))
 
     def matrix(self, cols: str = "document", count: str = "segments", coder: str | None = None, rollup: bool = True):
         """Codes x documents / document types / attribute values (`attribute:NAME`), as a DataFrame."""
         from workbench.coding.queries import matrix
 
-        return matrix(self.db, cols, count, coder, rollup)
+        return matrix(self.db, cols, count, self._coder(coder), rollup)
 
     def cooccurrence(self, unit: str = "segment", coder: str | None = None, rollup: bool = False):
         """Codes x codes: segments (or documents) carrying both."""
         from workbench.coding.queries import cooccurrence
 
-        return cooccurrence(self.db, unit, coder, rollup)
+        return cooccurrence(self.db, unit, self._coder(coder), rollup)
 
     def agreement(self, coder_a: str, coder_b: str, unit: str = "segment", codes: list[str] | None = None,
                   skip_uncoded: bool = False, with_subcodes: bool = False,
@@ -196,6 +231,7 @@ class Codings(ProjectPart):
         over the documents both coded (or `documents`, ids or titles); the result names the documents used."""
         from workbench.coding.agreement import agreement
 
+        blinding.check_agreement(self.db, self.viewer)
         return agreement(self.db, coder_a, coder_b, unit, codes, skip_uncoded, with_subcodes, documents)
 
 

@@ -13,11 +13,17 @@ from workbench.store.database import ProjectPart
 class Exports(ProjectPart):
     """What one project can be written as, and read from."""
 
+    def _visible(self, chosen: ExcerptFilter) -> ExcerptFilter:
+        """The filter limited to the viewer's own codings while blind coding hides the others."""
+        from workbench.coding.blind import visible_coder
+
+        return ExcerptFilter.of(chosen, coder=visible_coder(self.db, self.viewer, chosen.coder))
+
     def excerpt_table(self, filters: ExcerptFilter | None = None, pseudonymiser=None, **criteria):
         """The excerpt export table (one row per coding, fixed columns, attributes sorted) as a DataFrame."""
         from workbench.export.excerpts import excerpt_table
 
-        return excerpt_table(self.db, ExcerptFilter.of(filters, **criteria), pseudonymiser)
+        return excerpt_table(self.db, self._visible(ExcerptFilter.of(filters, **criteria)), pseudonymiser)
 
     def briefing_content(self, options=None, filters: ExcerptFilter | None = None, pseudonymiser=None, **criteria):
         """The content of a briefing per theme: definition, counts by region/firm type, chosen quotations;
@@ -30,12 +36,18 @@ class Exports(ProjectPart):
         options = replace(options or BriefingOptions(), **{k: v for k, v in criteria.items() if k in option_names})
         options = replace(options, title=options.title or f"Briefing: {self.path.stem}")
         chosen = ExcerptFilter.of(filters, **{k: v for k, v in criteria.items() if k not in option_names})
-        return build_briefing(self.db, options, chosen, pseudonymiser)
+        return build_briefing(self.db, options, self._visible(chosen), pseudonymiser)
 
     def render(self, scope: str, fmt: str, name: str | None = None, **options) -> tuple[bytes, dict[str, Any]]:
         """The bytes of one export and what it holds; options are those of the scope's content
         (excerpt_table or briefing_content)."""
         found = exporter(scope, fmt)
+        if scope == "project" and fmt != "qdc":
+            from workbench.coding.blind import hides_others
+            from workbench.errors import BlindError
+
+            if hides_others(self.db, self.viewer):
+                raise BlindError("the whole project holds other coders' codings, hidden while blind coding is on")
         pseudonymiser = options.get("pseudonymiser")
         content, report = None, {}
         if scope == "excerpts":

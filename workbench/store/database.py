@@ -107,7 +107,10 @@ def storage_error(exc: sqlite3.Error) -> ProjectError | None:
 
 
 class ProjectPart:
-    """What every domain accessor of a project holds: the open database and the project file's path."""
+    """What every domain accessor of a project holds: the open database, the project file's path and who reads
+    (the viewer, None for scripts: blind coding hides other coders' codings from a viewer who is not a lead)."""
+
+    viewer: str | None = None
 
     def __init__(self, db, path: Path | None = None):
         self.db = db

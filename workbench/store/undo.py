@@ -49,6 +49,9 @@ def _check_undoable(db, change: dict) -> None:
                             hint=f"undo change {latest} to bring it back")
         raise UndoError(f"{label} was undone and brought back; change {latest} holds it now",
                         hint=f"undo change {latest} instead")
+    if change["kind"].startswith("blind."):
+        raise UndoError(f"{label} turned blind coding {change['kind'][6:]} and is not undone here",
+                        hint="turn it back with `workbench blind on|off`")
     if change["kind"] in log.NOT_UNDOABLE:
         raise UndoError(f"{label} is {'an' if change['kind'] == 'import' else 'a'} {change['kind']} and cannot be undone "
                         "here", hint=f"restore the backup taken before the {change['kind']} (`workbench backup`)")

@@ -45,7 +45,7 @@ def open_project(create: bool = False):
     from workbench.project import Project
 
     try:
-        project = Project(project_path(), create=create)
+        project = Project(project_path(), create=create, viewer=coder())  # blind coding: a coder sees their own
     except WorkbenchError as exc:
         show_error(exc)
         st.info("Choose or create a project on the Project page.")

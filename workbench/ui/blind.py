@@ -1,0 +1,23 @@
+"""Blind coding on the Project page: say when a coder sees only their own codings; a lead turns it off or on."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench.ui.session import guarded
+
+
+def show_blind(project) -> None:
+    """The blind-coding notice, and a button for a lead (or anyone, while no leads are named)."""
+    status = project.codings.blind()
+    if status["own_only"]:
+        st.info("Blind coding is on: you see only your own codings.")
+    elif status["blind"]:
+        st.info("Blind coding is on: coders who are not leads see only their own codings.")
+    viewer = status["viewer"]
+    if viewer and (not status["leads"] or viewer in status["leads"]):
+        label = "Reveal codings (turn blind coding off)" if status["blind"] else "Turn blind coding on"
+        if st.button(label, key="blind_toggle"):
+            with guarded():
+                project.codings.set_blind(not status["blind"], by=viewer)
+                st.rerun()
