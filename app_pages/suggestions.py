@@ -4,6 +4,7 @@ confirm, filtered by code and score, ordered by score or by document."""
 import streamlit as st
 
 from workbench.autocode.combine import describe_withdrawn
+from workbench.render import code_styles
 from workbench.ui.pickers import code_paths
 from workbench.ui.review.items import SORTS, sort_queue
 from workbench.ui.review.panel import bulk, message, one_by_one, restart
@@ -70,7 +71,7 @@ with open_project() as project:
     st.caption(f"{len(shown)} suggestions waiting for a decision")
     message()
     if shown:
-        one_by_one(project, shown, paths, {c["id"]: c.get("color") for c in codes})
+        one_by_one(project, shown, paths, {code_id: style["color"] for code_id, style in code_styles(codes).items()})
         st.markdown(f"**All {len(shown)} in a table**: select rows, or decide on the whole filtered queue.")
         bulk(project, shown, paths)
 

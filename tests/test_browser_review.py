@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import launch, need_browser, open_page, settle, shot, streamlit_server
-from tests.test_app import CODEBOOK, INTERVIEW
+from tests.test_app import small_project_fixture  # noqa: F401  (the fixture)
 
 CARD = ".wb-review[data-suggestion]"
 
@@ -18,23 +18,16 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def server(tmp_path):
+def server(small_project, tmp_path):
     """A streamlit server on two small interviews with rule suggestions pending, coder ann; stopped afterwards."""
     need_browser()
     from workbench.project import Project
 
-    (tmp_path / "sources").mkdir()
-    (tmp_path / "sources" / "firm_a.txt").write_text(INTERVIEW)
-    (tmp_path / "sources" / "firm_b.txt").write_text(INTERVIEW.replace("Twelve", "Forty").replace("weak", "strong"))
-    (tmp_path / "mini.yaml").write_text(CODEBOOK)
-    db = tmp_path / "team.db"
-    with Project(db) as project:
-        project.documents.ingest([tmp_path / "sources"])
-        project.codebook.load(tmp_path / "mini.yaml")
+    with Project(small_project) as project:
         project.suggestions.run("rules")
         assert project.suggestions.pending_count() >= 3
-    with streamlit_server(db, tmp_path, coder="ann") as url:
-        yield url, db
+    with streamlit_server(small_project, tmp_path, coder="ann") as url:
+        yield url, small_project
 
 
 def shown_id(page) -> int:

@@ -9,7 +9,7 @@ _LINE_BREAKS = re.compile(r"\r\n|\r|[\u2028\u2029\x0b\x0c\x85]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff\ufffe\uffff\ud800-\udfff]")
 _TRAILING_SPACE = re.compile(r"[ \t\u00a0]+\n")
 _BLANK_LINES = re.compile(r"\n\s*\n")
-_PDF_HYPHEN = re.compile(r"(?<=[^\W\d_])-\n(?=[a-z])")
+HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_])-\n(?=[a-z])")  # a word hyphenated across a line break
 _INNER_NEWLINE = re.compile(r"[ \t]*\n[ \t]*")
 
 
@@ -31,6 +31,6 @@ def normalise_block(text: str, join_lines: bool = False) -> str:
     text = normalise_text(text).strip()
     text = _BLANK_LINES.sub("\n", text)
     if join_lines:
-        text = _PDF_HYPHEN.sub("", text)
+        text = HYPHEN_BREAK.sub("", text)
         text = _INNER_NEWLINE.sub(" ", text)
     return text

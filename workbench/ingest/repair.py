@@ -9,11 +9,11 @@ from dataclasses import replace
 
 from workbench.ingest._base import Block
 from workbench.ingest.kinds import CAPTION, SOURCE_NOTE, looks_like_heading, starts_list_item
+from workbench.ingest.normalise import HYPHEN_BREAK
 from workbench.ingest.sentences import ends_sentence
 from workbench.ingest.speakers import find_label
 
 _HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_])-$")
-_WRAPPED_HYPHEN = re.compile(r"(?<=[^\W\d_])-\n(?=[a-z])")
 _FIELD_LINE = re.compile(r"^[A-Z*][\w*'’-]*(?: [\w*'’-]+){0,3}:(?:\s|$)")  # "Date: ...", "Next meeting: ..."
 _MERGEABLE = {"paragraph"}
 MIN_WRAPPED_WIDTH = 40  # blocks whose longest line is shorter keep their line breaks (addresses, verse)
@@ -67,7 +67,7 @@ def repair_paragraphs(items: list[tuple[Block, str]], keep_text: bool = False) -
 
 def join_wrapped_hyphens(text: str) -> str:
     """`non-\\nlocal` becomes `non-local`: the line break goes, the hyphen stays (it may be a real one)."""
-    return _WRAPPED_HYPHEN.sub("-", text) if "-\n" in text else text
+    return HYPHEN_BREAK.sub("-", text) if "-\n" in text else text
 
 
 def join_soft_wraps(text: str) -> str:

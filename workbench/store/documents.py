@@ -10,7 +10,7 @@ from typing import Any
 
 from workbench.errors import InvalidValueError, NotFoundError
 from workbench.store.attributes import attributes_of, set_attributes
-from workbench.store.segments import STRUCTURE_KINDS, insert_segments
+from workbench.store.segments import insert_segments, kind_scope
 
 DOCUMENT_TYPES = ("interview", "focus_group", "notes", "document", "survey")
 
@@ -119,9 +119,9 @@ def document_texts(db) -> list[dict]:
 def segments_by_position(db, document_id: int, include_structure: bool = False) -> list[dict]:
     """[{id, start, end, text}] of a document's segments, by position; structure segments (headings, captions,
     source notes, references, front matter) are left out unless include_structure."""
-    where = "" if include_structure else f" AND kind NOT IN ({','.join('?' * len(STRUCTURE_KINDS))})"
+    where, params = kind_scope(include_structure)
     return list(db.query(f'SELECT id, start, "end", text FROM segments WHERE document_id = ?{where} '
-                         "ORDER BY start, ordinal", [document_id, *(() if include_structure else STRUCTURE_KINDS)]))
+                         "ORDER BY start, ordinal", [document_id, *params]))
 
 
 def document_segments(db, document_id: int) -> list[dict]:

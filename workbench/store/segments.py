@@ -12,12 +12,7 @@ BATCH = 2000  # segments per batch of segment_batches
 STRUCTURE_KINDS = ("heading", "caption", "source_note", "references", "front_matter")
 
 
-def is_structure(kind: str | None) -> bool:
-    """Whether segments of this kind are structure (headings, captions, source notes, references, front matter)."""
-    return kind in STRUCTURE_KINDS
-
-
-def _kind_scope(include_structure: bool) -> tuple[str, list[str]]:
+def kind_scope(include_structure: bool) -> tuple[str, list[str]]:
     """The SQL condition (with its parameters) that leaves structure segments out, unless they are included."""
     if include_structure:
         return "", []
@@ -44,7 +39,7 @@ def segment_count(db) -> int:
 def segment_batches(db, document_ids: list[int] | None, size: int = BATCH, include_structure: bool = False):
     """(total, iterator of lists of (id, document_id, start, end, text)) over segments in id order; structure
     segments (STRUCTURE_KINDS) are left out unless include_structure."""
-    where, params = _kind_scope(include_structure)
+    where, params = kind_scope(include_structure)
     if document_ids is not None and not list(document_ids):
         return 0, iter(())
     if document_ids is not None:

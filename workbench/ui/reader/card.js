@@ -42,12 +42,7 @@ class DetailCard {
     for (const item of this.order(items)) this.box.appendChild(item.kind === "suggestion" ? this.suggestion(item) : this.coding(item));
     this.box.hidden = false;
     this.shown = items;
-    const host = this.box.parentElement.getBoundingClientRect();
-    const width = this.box.offsetWidth || 380, height = this.box.offsetHeight || 200;
-    let top = at.top;
-    if (top + height > host.height && at.above !== undefined && at.above - height - 6 > 0) top = at.above - height - 6;
-    this.box.style.left = `${Math.max(4, Math.min(at.left, host.width - width - 4))}px`;
-    this.box.style.top = `${Math.max(4, top)}px`;
+    placeBox(this.box, at, 380, 200);
   }
 
   showing(item) {

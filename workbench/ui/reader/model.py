@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workbench.errors import CodingError, NotFoundError
-from workbench.render import clock, label_text_color, safe_color
+from workbench.render import clock, code_styles, label_text_color
 from workbench.ui.pickers import code_paths
 
 
@@ -45,13 +45,10 @@ def with_subcodes(codes: Iterable[dict[str, Any]], chosen: Iterable[str]) -> set
 
 def code_entries(codes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Codes as the picker and the stripes need them: label, tree path, safe colour, readable ink, definition."""
-    paths = code_paths(codes)
-    out = []
-    for i, c in enumerate(codes):
-        color = safe_color(c.get("color"), i)
-        out.append({"id": c["id"], "label": str(c.get("label") or c["id"]), "path": paths.get(c["id"], c["id"]),
-                    "color": color, "ink": label_text_color(color), "definition": str(c.get("description") or "")})
-    return out
+    paths, styles = code_paths(codes), code_styles(codes)
+    return [{"id": c["id"], "label": styles[c["id"]]["label"], "path": paths.get(c["id"], c["id"]),
+             "color": styles[c["id"]]["color"], "ink": label_text_color(styles[c["id"]]["color"]),
+             "definition": str(c.get("description") or "")} for c in codes]
 
 
 def segment_entries(segments: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -92,6 +89,11 @@ def reader_data(project, document_id: int, coder: str | None, view: ReaderView |
         "message": view.message,
         "error": view.error,
     }
+
+
+def _labels(project) -> dict[str, str]:
+    """{code id: label}, read only by the actions that name a code in their message."""
+    return {code_id: style["label"] for code_id, style in code_styles(project.codebook.codes()).items()}
 
 
 def _own_coding(project, document_id: int, coding_id: Any, coder: str) -> dict[str, Any]:
@@ -139,9 +141,8 @@ def apply_action(project, document_id: int, coder: str | None, action: dict[str,
     kind = action.get("type")
     if kind in ("pin", "unpin", "code", "remove", "recode", "memo", "accept", "reject", "undo") and not coder:
         raise CodingError("no coder name yet", hint="enter your coder name in the sidebar first")
-    labels = {c["id"]: c.get("label") or c["id"] for c in project.codebook.codes()}
     if kind == "code":
-        label = labels.get(action.get("code"), action.get("code"))
+        label = _labels(project).get(action.get("code"), action.get("code"))
         try:
             code_selection(project, document_id, coder, action)
         except AlreadyCoded:
@@ -154,7 +155,7 @@ def apply_action(project, document_id: int, coder: str | None, action: dict[str,
     if kind == "recode":
         _own_coding(project, document_id, action.get("coding"), coder)
         project.codings.recode(action["coding"], str(action["code"]))
-        return f"Recoded as {labels.get(action['code'], action['code'])}."
+        return f"Recoded as {_labels(project).get(action['code'], action['code'])}."
     if kind == "memo":
         _own_coding(project, document_id, action.get("coding"), coder)
         project.codings.set_memo(action["coding"], str(action.get("memo") or ""))
@@ -176,5 +177,6 @@ def apply_action(project, document_id: int, coder: str | None, action: dict[str,
         project.codings.set_pinned_codes(coder, pinned)
         if not pinned:
             return "No codes pinned."
+        labels = _labels(project)
         return "Pinned: " + ", ".join(f"{i} {labels.get(c, c)}" for i, c in enumerate(pinned, 1)) + "."
     raise CodingError(f"unknown reader action {kind!r}", hint="reload the page")

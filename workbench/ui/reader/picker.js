@@ -46,18 +46,8 @@ class CodePicker {
     this.active = 0;
     this.box.hidden = false;
     this.refresh();
-    this.place(at);
+    placeBox(this.box, at, 440, 320);
     this.filter.focus({ preventScroll: true });
-  }
-
-  place(at) {
-    const host = this.box.parentElement.getBoundingClientRect();
-    const width = this.box.offsetWidth || 360;
-    const height = this.box.offsetHeight || 320;
-    let top = at.top;
-    if (top + height > host.height && at.above !== undefined && at.above - height - 6 > 0) top = at.above - height - 6;
-    this.box.style.left = `${Math.max(4, Math.min(at.left, host.width - width - 4))}px`;
-    this.box.style.top = `${Math.max(4, top)}px`;
   }
 
   close() {

@@ -77,6 +77,17 @@ function snapRange(text, pieces, a, b) {
   return [a, b];
 }
 
+// Place a floating box inside its host at `at` ({left, top, above}): kept inside the host's width, and put
+// above the selection or click (`above`) when it would run past the host's bottom.
+function placeBox(box, at, width0, height0) {
+  const host = box.parentElement.getBoundingClientRect();
+  const width = box.offsetWidth || width0, height = box.offsetHeight || height0;
+  let top = at.top;
+  if (top + height > host.height && at.above !== undefined && at.above - height - 6 > 0) top = at.above - height - 6;
+  box.style.left = `${Math.max(4, Math.min(at.left, host.width - width - 4))}px`;
+  box.style.top = `${Math.max(4, top)}px`;
+}
+
 function shorten(s, n) {
   const flat = String(s).replace(/\s+/g, " ").trim();
   return flat.length > n ? flat.slice(0, n - 1) + "…" : flat;
