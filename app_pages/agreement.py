@@ -1,4 +1,5 @@
-"""Agreement page: two coders' percent agreement, kappa and alpha per code, and their disagreements resolved one by one."""
+"""Agreement page: two coders' percent agreement, kappa and alpha per code, and their disagreements resolved one by one;
+or a coder against the machine (the held-out suggestions of the newest validation)."""
 
 import streamlit as st
 
@@ -10,6 +11,8 @@ from workbench.ui.tables import disagreement_label
 
 page_gate()
 st.title("Agreement")
+
+MACHINE = "machine (suggestions, held out)"
 
 
 def fmt(value):
@@ -27,21 +30,33 @@ with open_project() as project:
     if project.codings.blind()["own_only"]:
         st.info("Blind coding is on: agreement is hidden until a lead reveals the codings.")
         st.stop()
-    coders = [c["name"] for c in project.codings.coders()]
-    if len(coders) < 2:
-        st.info("Agreement needs two coders: code the same documents under two coder names.")
+    everyone = project.codings.coders()
+    coders = [c["name"] for c in everyone]
+    with_codings = [c["name"] for c in everyone if c.get("codings")]
+    if len(coders) < 2 and not with_codings:
+        st.info("Agreement needs two coders: code the same documents under two coder names (or validate "
+                "suggestions on the Suggestions page to compare a coder with the machine).")
         st.stop()
     paths = code_paths(project.codebook.codes())
     row = st.columns(3)
     coder_a = row[0].selectbox("Coder A", coders, key="agree_a")
-    coder_b = row[1].selectbox("Coder B", [c for c in coders if c != coder_a], key="agree_b")
-    unit = row[2].radio("Unit", ["segment", "character"], horizontal=True, key="agree_unit")
-    titles = {d["id"]: d["title"] for d in project.documents.list()}
-    chosen = st.multiselect("Documents to compare (empty: every document both coders coded)", list(titles),
-                            format_func=lambda i: titles.get(i, str(i)), key="agree_docs")
+    coder_b = row[1].selectbox("Coder B", [*(c for c in coders if c != coder_a), MACHINE], key="agree_b")
+    machine = coder_b == MACHINE
+    if machine:
+        st.caption("The machine as a second coder: what each code's chosen method suggests at its threshold, over "
+                   f"the passages of the newest validation of {md_escape(coder_a)}'s codings; every passage was scored "
+                   "by classifiers that never saw its document, so this is how far suggestions would agree with "
+                   "you on documents you have not coded yet.")
+        unit, chosen = "segment", []
+    else:
+        unit = row[2].radio("Unit", ["segment", "character"], horizontal=True, key="agree_unit")
+        titles = {d["id"]: d["title"] for d in project.documents.list()}
+        chosen = st.multiselect("Documents to compare (empty: every document both coders coded)", list(titles),
+                                format_func=lambda i: titles.get(i, str(i)), key="agree_docs")
     result = None
     with guarded():
-        result = project.codings.agreement(coder_a, coder_b, unit, documents=chosen or None)
+        result = (project.validation.machine_agreement(coder_a) if machine
+                  else project.codings.agreement(coder_a, coder_b, unit, documents=chosen or None))
     if not result:
         st.stop()
     overall = result["overall"]
@@ -52,12 +67,18 @@ with open_project() as project:
     metrics[3].metric("Disagreements", overall["disagreements"])
     used = result["document_titles"]
     noun = "document" if len(used) == 1 else "documents"
-    st.caption(f"Over {len(used)} {'chosen ' + noun if chosen else noun + ' both coded'}: "
-               + "; ".join(md_escape(t) for t in used) + f" ({result['units']} {unit}s).")
+    which = ("validated " + noun + f" (validation {result.get('validation')})" if machine
+             else "chosen " + noun if chosen else noun + " both coded")
+    st.caption(f"Over {len(used)} {which}: " + "; ".join(md_escape(t) for t in used) + f" ({result['units']} {unit}s).")
     st.dataframe([{"code": paths.get(c["code"], c["code"]), "percent agreement": c["percent_agreement"],
-                   "kappa": c["kappa"], "alpha": c["alpha"], f"{coder_a}": c["coded_by_a"], f"{coder_b}": c["coded_by_b"],
-                   "both": c["coded_by_both"], "disagreements": c["disagreements"]} for c in result["codes"]],
+                   "kappa": c["kappa"], "alpha": c["alpha"], f"{coder_a}": c["coded_by_a"],
+                   ("machine" if machine else f"{coder_b}"): c["coded_by_b"],
+                   "both": c["coded_by_both"], "disagreements": c["disagreements"],
+                   **({"method": c.get("method"), "suggested by default": "yes" if c.get("passed") else "no"}
+                      if machine else {})} for c in result["codes"]],
                  hide_index=True)
+    if machine:  # the machine's disagreements are not resolved here: its suggestions are reviewed as suggestions
+        st.stop()
 
     items = result["disagreements"]
     st.subheader(f"Disagreements ({len(items)})")

@@ -1,4 +1,5 @@
-"""Reader page: read a document turn by turn and code it by selecting text; codings as stripes, suggestions in place."""
+"""Reader page: read a document turn by turn and code it by selecting text; codings as stripes, suggestions in place;
+passages like a coding or a selection ("More like this"), and the passages to code next."""
 
 import logging
 import time
@@ -6,14 +7,32 @@ import time
 import streamlit as st
 
 from workbench.errors import WorkbenchError
-from workbench.ui.links import requested_target
+from workbench.render import md_escape
+from workbench.ui.links import passage_list, requested_target
 from workbench.ui.pickers import code_paths
 from workbench.ui.reader import reader
 from workbench.ui.reader.model import ReaderView, apply_action, reader_data
-from workbench.ui.session import open_project, page_gate, require_coder
+from workbench.ui.session import guarded, open_project, page_gate, require_coder
 
 page_gate()
 st.title("Reader")
+
+SIMILAR, NEXT = "reader_similar", "reader_next"
+
+
+def similar_list() -> None:
+    """The passages "More like this" found last (from a coding's card or a selection), each opening the reader."""
+    found = st.session_state.get(SIMILAR)
+    if not found:
+        return
+    head, close = st.columns([6, 1], vertical_alignment="center")
+    head.markdown(f"**More like {md_escape(found['about'])}**")
+    if close.button("Clear", key="reader_similar_clear"):
+        st.session_state.pop(SIMILAR, None)
+        st.rerun(scope="fragment")
+    if not found["passages"]:
+        st.caption("No passages found.")
+    passage_list(found["passages"], "reader_similar_open", note=lambda p: f"similarity {p['similarity']:.2f}")
 
 
 @st.fragment
@@ -23,7 +42,11 @@ def reader_panel(doc_id: int, coder: str | None, view: ReaderView) -> None:
     def on_action(action: dict) -> None:
         with open_project() as project:
             try:
-                st.session_state["reader_message"] = apply_action(project, doc_id, coder, action)
+                done = apply_action(project, doc_id, coder, action)
+                if isinstance(done, dict):  # "More like this": the passages, listed under the reader
+                    st.session_state[SIMILAR] = done
+                    done = done["message"]
+                st.session_state["reader_message"] = done
             except WorkbenchError as exc:
                 st.session_state["reader_error"] = f"{exc.message} ({exc.hint})" if exc.hint else exc.message
             except Exception as exc:  # shown in the reader, not lost in a callback; the server log has the trace
@@ -36,6 +59,22 @@ def reader_panel(doc_id: int, coder: str | None, view: ReaderView) -> None:
         data = reader_data(project, doc_id, coder, view)
     data["run"] = time.time_ns()  # a new value each run: the reader redraws even when nothing else changed
     reader(data, key=f"reader_{doc_id}", on_action=on_action)
+    similar_list()
+
+
+def next_panel(project, coder: str | None) -> None:
+    """"Code these next": the passages whose coding would teach the suggestions most, each opening the reader."""
+    with st.expander("Code these next", expanded=bool(st.session_state.get(NEXT))):
+        st.caption("Passages the classifiers are least sure about, spread over documents: coding them teaches the "
+                   "suggestions most (before anything is coded: those closest to the codes' definitions).")
+        if st.button("Find passages to code next", key="reader_next_find"):
+            with_codings = [c["name"] for c in project.codings.coders() if c.get("codings")]
+            with guarded():
+                st.session_state[NEXT] = project.validation.next(10, coder=coder if coder in with_codings else None)
+        picked = st.session_state.get(NEXT)
+        if picked is not None and not picked:
+            st.info("Nothing to suggest: every passage in scope is coded.")
+        passage_list(picked or [], "reader_next_open", note=lambda p: p.get("why") or "")
 
 
 target = requested_target()
@@ -68,3 +107,5 @@ with open_project() as project:
 view = ReaderView(coders=shown_coders or None, codes=shown_codes or None, suggestions=suggestions,
                   target={"start": target["start"], "end": target["end"]} if target and "start" in target else None)
 reader_panel(doc_id, coder, view)
+with open_project() as project:
+    next_panel(project, coder)

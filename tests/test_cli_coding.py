@@ -76,7 +76,7 @@ def test_autocode_suggestions_accept_reject(run, tmp_path):
     assert (coding["code_id"], coding["source"], coding["coder"]) == ("skills_ageing", ageing["source"], "ann")
     assert "Rejected 1 suggestion" in run("reject", "--all", "--code", "demand", "--coder", "ann").stdout
     assert json.loads(run("suggestions", "--json").stdout) == []
-    again = json.loads(run("autocode", "--json").stdout)
+    again = json.loads(run("autocode", "--method", "rules", "--json").stdout)
     assert again["rules"]["new"] == 0  # decided suggestions do not come back
     assert run("accept", "--coder", "ann").exit_code == 2  # neither ids nor --all
 

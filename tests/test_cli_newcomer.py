@@ -128,7 +128,7 @@ def test_broken_link_is_named(invoke, tmp_path):
 # 3. Coder names: --coder, else $WORKBENCH_CODER, else the project's default.
 
 def test_accept_without_any_coder_explains_the_three_ways(coded):
-    coded("autocode")
+    coded("autocode", "--method", "rules")
     result = coded("accept", "--all")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0].startswith("Error: no coder given")
@@ -141,7 +141,7 @@ def test_accept_without_any_coder_explains_the_three_ways(coded):
 
 
 def test_coder_from_environment_then_project_default(coded, monkeypatch):
-    coded("autocode", "--include-interviewer")
+    coded("autocode", "--method", "rules", "--include-interviewer")
     pending = json.loads(coded("suggestions", "--json").stdout)
     monkeypatch.setenv("WORKBENCH_CODER", "ann")
     assert "by ann" in coded("accept", pending[0]["id"]).stdout
@@ -279,17 +279,25 @@ def test_phrase_spans_find_the_words_whatever_the_spacing(pieces, data):
 
 # 5. After autocode: how many suggestions wait, per code.
 
+def test_autocode_before_any_coding_says_each_code_needs_evidence_and_how_to_run_rules_anyway(coded):
+    result = coded("autocode")
+    assert result.exit_code == 0
+    assert "auto: 0 new suggestions for 0 codes that passed the measured gate" in result.stdout
+    assert "skills: not enough evidence yet: code 20 more passages" in result.stdout
+    assert "`--method rules` runs the rules anyway" in result.stdout
+
+
 def test_autocode_says_what_waits_per_code(coded):
-    result = coded("autocode", "--include-interviewer")
+    result = coded("autocode", "--method", "rules", "--include-interviewer")
     assert result.exit_code == 0
     assert "Waiting for review: 3 suggestions — skills 2, demand 1\n" in result.stdout
-    data = json.loads(coded("autocode", "--json").stdout)
+    data = json.loads(coded("autocode", "--method", "rules", "--json").stdout)
     assert data["pending"] == {"skills": 2, "demand": 1} and data["rules"]["new"] == 0
     coded("reject", "--all", "--code", "demand", "--coder", "ann")
     with Project(coded.db, create=False) as project:
         assert project.suggestions.pending_by_code() == {"skills": 2}
     coded("reject", "--all", "--coder", "ann")
-    assert "Waiting for review: no suggestions." in coded("autocode").stdout
+    assert "Waiting for review: no suggestions." in coded("autocode", "--method", "rules").stdout
 
 
 # 6. Ingesting the same files again: one line, not a table of duplicates.

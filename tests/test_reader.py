@@ -198,3 +198,82 @@ def test_history_page_lists_changes_and_undoes_the_one_chosen(small_project):
         assert [c["code_id"] for c in project.codings.list()] == ["demand"]
         assert first not in {c["id"] for c in project.codings.list()}
     assert "undone by" in " ".join(app.dataframe[0].value["state"])
+
+
+def code_respondents(project, coder="ann"):
+    """Each respondent turn of both interviews coded: the first with skills, the second with demand."""
+    for doc in (1, 2):
+        first, second = turns(project, doc=doc)
+        project.codings.code(doc, first["start"], first["end"], "skills", coder)
+        project.codings.code(doc, second["start"], second["end"], "demand", coder)
+
+
+def test_each_suggestion_says_how_often_ones_like_it_were_right_once_validated(small_project):
+    with store(small_project) as project:
+        project.suggestions.run("rules")
+        code_respondents(project)
+        before = reader_data(project, 1, "ann")["suggestions"]
+        assert before and all(s["trust"] == "" for s in before)  # nothing measured yet
+        project.validation.run(coder="ann")
+        after = reader_data(project, 1, "ann")["suggestions"]
+        assert [s["id"] for s in after] == [s["id"] for s in before]
+        assert {s["trust"] for s in after} == {"too few suggestions like this measured yet (n=2)"}
+        expected = project.validation.trust(after[0]["code"], after[0]["method"], after[0]["score"])
+        assert after[0]["trust"] == expected
+        assert json.loads(json.dumps(after)) == after
+
+
+def test_more_like_this_finds_passages_like_a_coding_or_a_selection(small_project):
+    with store(small_project) as project:
+        first = turns(project)[0]
+        coding = project.codings.code(1, first["start"], first["end"], "skills", "ann")
+        found = apply_action(project, 1, None, {"type": "similar", "coding": coding})  # no coder needed to look
+        assert found["about"].startswith("Skills: “Twelve, and most are over fifty")
+        assert found["message"].endswith("listed below the reader.") and found["document"] == 1
+        passages = found["passages"]
+        assert passages and all({"document_id", "start", "end", "text", "title", "similarity"} <= set(p)
+                                for p in passages)
+        assert first["id"] not in {p["segment_id"] for p in passages}  # not the coded passage itself
+        assert [p["similarity"] for p in passages] == sorted((p["similarity"] for p in passages), reverse=True)
+
+        by_text = apply_action(project, 1, "ann", {"type": "similar", "text": "Orders are weak this year."})
+        assert by_text["about"] == "“Orders are weak this year.”"
+        assert by_text["passages"][0]["text"].startswith("Orders are weak this year.")
+        with pytest.raises(CodingError, match="nothing selected"):
+            apply_action(project, 1, "ann", {"type": "similar", "text": "  "})
+        with pytest.raises(NotFoundError, match="no coding 999 in this document"):
+            apply_action(project, 1, "ann", {"type": "similar", "coding": 999})
+        assert project.codings.list() and len(project.codings.list()) == 1  # looking changes nothing
+
+
+def test_reader_page_lists_passages_like_this_each_opening_the_reader(small_project, monkeypatch):
+    switches = []
+    monkeypatch.setattr("workbench.ui.links.st.switch_page",
+                        lambda page, query_params=None: switches.append(dict(query_params or {})))
+    with store(small_project) as project:
+        found = apply_action(project, 1, "ann", {"type": "similar", "text": "Orders are weak this year."})
+    app = run("reader.py", reader_similar=found)
+    assert not app.exception
+    assert any(m.value.startswith("**More like “Orders are weak this year") for m in app.markdown)
+    openers = [b for b in app.button if b.label == "Open" and b.key.startswith("reader_similar_open")]
+    assert len(openers) == len(found["passages"])
+    assert any(c.value.startswith("similarity ") for c in app.caption)
+    openers[1].click().run()
+    second = found["passages"][1]
+    assert switches == [{"doc": str(second["document_id"]), "start": str(second["start"]), "end": str(second["end"])}]
+    [clear] = [b for b in app.button if b.label == "Clear"]
+    clear.click().run()
+    assert "reader_similar" not in app.session_state
+
+
+def test_reader_page_lists_the_passages_to_code_next(small_project):
+    app = run("reader.py")
+    assert not app.exception
+    assert not [b for b in app.button if b.key and b.key.startswith("reader_next_open")]
+    next(b for b in app.button if b.label == "Find passages to code next").click().run()
+    assert not app.exception, app.exception
+    picked = app.session_state["reader_next"]
+    assert picked and all(p["why"].startswith("nothing coded yet: close to the definition of") for p in picked)
+    openers = [b for b in app.button if b.key and b.key.startswith("reader_next_open")]
+    assert len(openers) == len(picked)
+    assert any(c.value.startswith("nothing coded yet") for c in app.caption)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from workbench.history.accessor import Changes
     from workbench.ingest.accessor import Documents
     from workbench.topics.accessor import Topics
+    from workbench.validation.accessor import Validation
 
 
 class DomainAccessor:
@@ -80,6 +81,7 @@ class Project:
     topics: Topics = DomainAccessor("workbench.topics.accessor:Topics")
     exports: Exports = DomainAccessor("workbench.export.accessor:Exports")
     changes: Changes = DomainAccessor("workbench.history.accessor:Changes")
+    validation: Validation = DomainAccessor("workbench.validation.accessor:Validation")
 
     def history(self, coder: str | None = None, since: str | None = None, limit: int | None = 50) -> list[dict]:
         """The change log, newest first (see `project.changes.history`); under blind coding a non-lead viewer

@@ -9,7 +9,7 @@ from workbench.store.database import ProjectPart
 from workbench.store.documents import resolve_document
 from workbench.store.suggestions import pending_suggestion_count
 
-METHODS = ("rules", "semantic", "both")
+METHODS = ("auto", "rules", "semantic", "both")  # auto: the codes that passed the measured gate (the default)
 
 
 class Suggestions(ProjectPart):
@@ -18,20 +18,65 @@ class Suggestions(ProjectPart):
     def _doc_id(self, ref: int | str | None) -> int | None:
         return None if ref is None else resolve_document(self.db, ref)["id"]
 
-    def run(self, method: str = "rules", codes: list[str] | None = None, documents: list | None = None,
+    def run(self, method: str = "auto", codes: list[str] | None = None, documents: list | None = None,
             threshold: float | None = None, progress=None, include_interviewer: bool = False,
-            include_structure: bool = False) -> dict[str, Any]:
-        """Compute suggestions with rules, semantic similarity or both; nothing is coded until accepted.
+            include_structure: bool = False, who: str | None = None) -> dict[str, Any]:
+        """Compute suggestions; nothing is coded until accepted.
 
-        With both, a suggestion stands where rules and the classifier agree on its theme (see
+        auto (the default) suggests only the codes that passed the gate of the newest validation, each with the
+        method and threshold it measured best with (validating first when the coder's codings changed since);
+        the others are listed under "off" with why (see `workbench.autocode.gated`). rules, semantic and both run
+        that method for every code, gate or not. With both, a suggestion stands where rules and the classifier agree on its theme (see
         `workbench.autocode.combine`); the pending ones that fall short are withdrawn.
         Interviewer and moderator turns are left out unless include_interviewer is set; headings, captions,
         source notes, references and front matter unless include_structure is.
+        The run is recorded with its settings, model and codebook hash (`who` ran it); its id is in "run_id".
         """
+        from workbench.autocode.provenance import suggestion_run
+
         if method not in METHODS:
-            raise InvalidValueError(f"unknown method {method!r}", hint="rules, semantic or both")
+            raise InvalidValueError(f"unknown method {method!r}", hint=", ".join(METHODS))
         doc_ids = [self._doc_id(d) for d in documents] if documents else None
-        result: dict[str, Any] = {}
+        settings = {"method": method, "codes": codes, "documents": doc_ids, "threshold": threshold,
+                    "include_interviewer": include_interviewer, "include_structure": include_structure}
+        with suggestion_run(self.db, method, settings, who) as run:
+            result = run.result
+            if method == "auto":
+                result["auto"] = self._run_gated(codes, doc_ids, progress)
+                run.settings["validation"] = result["auto"]["validation"]
+                run.settings["per_code"] = {c: {v["method"]: v["threshold"]}
+                                            for c, v in result["auto"]["per_code"].items()}
+                return {**result, "run_id": run.id}
+            self._run_methods(result, method, codes, doc_ids, threshold, progress, include_interviewer,
+                              include_structure)
+        return {**result, "run_id": run.id}
+
+    def _run_gated(self, codes, doc_ids, progress) -> dict[str, Any]:
+        """Gated suggestions from the newest validation, validated again first when its coder's codings changed;
+        with no coding at all, every code is off ("not enough evidence yet")."""
+        from workbench.autocode.gated import suggest_gated
+        from workbench.store.validations import coders_with_codings
+        from workbench.validation.accessor import Validation
+
+        validation = Validation(self.db, self.path)
+        latest = validation.latest()
+        revalidated = False
+        if (latest is None or latest["stale"]) and coders_with_codings(self.db):
+            try:
+                validation.run(latest["coder"] if latest else None, progress=progress)
+                latest, revalidated = validation.latest(), True
+            except InvalidValueError:
+                if latest is None:  # several coders and none named: say how to choose
+                    raise
+        if latest is None:
+            gate = validation.gate()
+            return {"validation": None, "new": 0, "per_code": {}, "revalidated": False,
+                    "off": {c: g["message"] for c, g in gate.items() if codes is None or c in codes}}
+        return {**suggest_gated(self.db, latest, codes, doc_ids, progress), "revalidated": revalidated}
+
+    def _run_methods(self, result, method, codes, doc_ids, threshold, progress, include_interviewer,
+                     include_structure) -> None:
+        """The body of `run`: each method's result under its name in `result`."""
         if method in ("rules", "both"):
             from workbench.autocode.rules import suggest_rules
 
@@ -46,15 +91,29 @@ class Suggestions(ProjectPart):
             from workbench.autocode.combine import withdraw_unsupported
 
             result["withdrawn"] = withdraw_unsupported(self.db, result["semantic"].pop("theme_scores", {}), doc_ids)
-        return result
 
     def list(self, status: str | None = "pending", code: str | None = None, min_score: float | None = None,
              document: int | str | None = None, method: str | None = None,
              limit: int | None = None) -> list[dict[str, Any]]:
         """Suggestions by status, code, least score, document and method, best first."""
         from workbench.autocode.suggestions import list_suggestions
+        from workbench.validation.accessor import Validation
 
-        return list_suggestions(self.db, status, code, min_score, self._doc_id(document), method, limit)
+        rows = list_suggestions(self.db, status, code, min_score, self._doc_id(document), method, limit)
+        return Validation(self.db, self.path).with_trust(rows)
+
+    def audit(self, status: str | None = None, code: str | None = None) -> list[dict[str, Any]]:
+        """The provenance trail: one row per suggestion (any status unless given) with its method, score,
+        threshold, decision, coding and run (settings, model and its hash, codebook hash, who ran it)."""
+        from workbench.autocode.provenance import audit_rows
+        from workbench.autocode.suggestions import STATUSES
+        from workbench.store.codes import get_code
+
+        if status is not None and status not in STATUSES:
+            raise InvalidValueError(f"unknown suggestion status {status!r}", hint="statuses: " + ", ".join(STATUSES))
+        if code is not None:
+            get_code(self.db, code)
+        return audit_rows(self.db, status, code)
 
     def in_context(self, suggestion: int) -> dict[str, Any]:
         """One suggestion with the passage that holds it and the turns before and after (for review)."""

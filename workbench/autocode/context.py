@@ -16,12 +16,21 @@ from workbench.embeddings.cache import (
     cached_embeddings,
     segment_embeddings,
 )
+from workbench.embeddings.encoders import project_encoder
 from workbench.store.segments import cue_neighbours
 
 if TYPE_CHECKING:
     import numpy as np
 
-CUE_WINDOW = MODEL_NAME + "+cue-window"  # cache key of the window embeddings
+WINDOW_SUFFIX = "+cue-window"
+
+
+def cue_window_key(encoder_name: str) -> str:
+    """Cache key of the window embeddings of an encoder (its name + "+cue-window")."""
+    return encoder_name + WINDOW_SUFFIX
+
+
+CUE_WINDOW = cue_window_key(MODEL_NAME)  # the key under the default encoder
 
 
 def cue_windows(db, segment_ids) -> dict[int, str]:
@@ -41,5 +50,6 @@ def classifier_embeddings(db, segment_ids, progress=None) -> np.ndarray:
     if windows:
         rows = [k for k, i in enumerate(ids) if i in windows]
         vectors = vectors.copy()
-        vectors[rows] = cached_embeddings(db, [ids[k] for k in rows], windows, CUE_WINDOW)
+        name = project_encoder(db)
+        vectors[rows] = cached_embeddings(db, [ids[k] for k in rows], windows, cue_window_key(name), name=name)
     return vectors

@@ -46,7 +46,7 @@ def example_passages(db, codes: list[dict]):
     import numpy as np
 
     from workbench.embeddings.cache import example_embeddings
-    from workbench.embeddings.encoders import embed_texts
+    from workbench.embeddings.encoders import embed_for
     from workbench.store.codes import ancestor_chains
     from workbench.store.examples import list_examples
 
@@ -61,7 +61,7 @@ def example_passages(db, codes: list[dict]):
             quotes.append(quote)
             labels.append(set(chains.get(code["id"], [code["id"]])))
             sources.append((quote, f"example of {code['label']} in the codebook"))
-    vectors = np.vstack([example_embeddings(db, [e["id"] for e in stored]), embed_texts(quotes)])
+    vectors = np.vstack([example_embeddings(db, [e["id"] for e in stored]), embed_for(db, quotes)])
     return vectors, labels, sources
 
 
@@ -192,7 +192,7 @@ def suggest_semantic(db, code_ids: list[str] | None = None, document_ids: list[i
 
     from workbench.autocode.context import classifier_embeddings
     from workbench.autocode.scope import interviewer_segment_ids
-    from workbench.embeddings.encoders import MODEL_NAME, embed_texts
+    from workbench.embeddings.encoders import embed_for, project_encoder
     from workbench.store.codes import scope_codes
     from workbench.store.segments import segment_batches
     from workbench.store.suggestions import decided_pairs, save_suggestions
@@ -201,7 +201,7 @@ def suggest_semantic(db, code_ids: list[str] | None = None, document_ids: list[i
     _, batches = segment_batches(db, document_ids, include_structure=include_structure)  # no headings etc. unless asked
     questions = set() if include_interviewer else interviewer_segment_ids(db, document_ids)
     segments = [r for rows in batches for r in rows if len(r[4].split()) >= min_words and r[0] not in questions]
-    result = {"segments": len(segments), "codes": len(codes), "new": 0, "per_code": {}, "model": MODEL_NAME,
+    result = {"segments": len(segments), "codes": len(codes), "new": 0, "per_code": {}, "model": project_encoder(db),
               "embed_seconds": 0.0, "score_seconds": 0.0, "training_examples": 0}
     if not codes or not segments:
         return result
@@ -209,7 +209,7 @@ def suggest_semantic(db, code_ids: list[str] | None = None, document_ids: list[i
     ids = [r[0] for r in segments]
     vectors = classifier_embeddings(db, ids, progress)
     example_vectors, example_labels, example_sources = example_passages(db, codes)
-    code_vectors = embed_texts([code_text(c) for c in codes])
+    code_vectors = embed_for(db, [code_text(c) for c in codes])
     result["embed_seconds"] = time.perf_counter() - started
     result["training_examples"] = len(example_labels)
 

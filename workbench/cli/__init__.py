@@ -2,10 +2,12 @@
 
 from workbench.cli import (  # noqa: F401  (registers the commands)
     analysis,
+    audit,
     autocode,
     blind,
     coding,
     documents,
+    encoders,
     exports,
     history,
     maintenance,
@@ -13,6 +15,7 @@ from workbench.cli import (  # noqa: F401  (registers the commands)
     segmentation,
     serve,
     topics,
+    validate,
 )
 from workbench.cli._common import cli
 

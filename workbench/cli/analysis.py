@@ -188,7 +188,9 @@ def _print_agreement(result, unit, documents=()) -> None:
 
 
 @cli.command()
-@click.option("--coder", "coders", multiple=True, required=True, help="A coder; give exactly two.")
+@click.option("--coder", "coders", multiple=True, required=True,
+              help="A coder; give exactly two. `machine` stands for the suggestions at their current thresholds, "
+                   "held out as in the newest `workbench validate`.")
 @click.option("--unit", type=click.Choice(["segment", "character"]), default="segment", show_default=True,
               help="Compare per segment or per character.")
 @click.option("--codes", help="Comma-separated code ids (default: every code either coder used).")
@@ -202,5 +204,8 @@ def agreement(ctx, coders, unit, codes, with_subcodes, skip_uncoded, documents):
     """Inter-coder agreement: percent agreement, Cohen's kappa, Krippendorff's alpha, disagreements."""
     if len(coders) != 2:
         raise click.UsageError("give --coder twice, e.g. --coder ann --coder bo")
+    if "machine" in coders:
+        human = [c for c in coders if c != "machine"]
+        return project_of(ctx).validation.machine_agreement(human[0] if human else None)
     return project_of(ctx).codings.agreement(coders[0], coders[1], unit, split_list(codes), skip_uncoded, with_subcodes,
                                              list(documents) or None)

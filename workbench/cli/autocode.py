@@ -21,29 +21,52 @@ def _print_run(result) -> None:
 
     withdrawn = describe_withdrawn(result.pop("withdrawn", None))
     pending = result.pop("pending", {})
+    run_id = result.pop("run_id", None)
+    auto = result.pop("auto", None)
+    if auto is not None:
+        _print_gated(auto)
     for name, stats in result.items():
         click.echo(f"{name}: {stats.get('new', stats.get('suggestions', 0))} new suggestions "
                    f"over {stats.get('segments', 0)} segments")
     if withdrawn:
         click.echo(withdrawn)
+    if run_id is not None:
+        click.echo(f"Recorded as run {run_id} (see `workbench audit`).")
     click.echo(describe_pending(pending))
     if pending:
         click.echo("Review them with `workbench suggestions`.")
 
 
+def _print_gated(auto: dict) -> None:
+    if auto.get("revalidated"):
+        click.echo(f"Codings changed since the last validation: validated again (validation {auto['validation']}).")
+    on = auto["per_code"]
+    click.echo(f"auto: {auto['new']} new suggestions for {len(on)} code{'s' if len(on) != 1 else ''} that passed "
+               "the measured gate" + (f" (validation {auto['validation']})" if auto.get("validation") else ""))
+    for code_id, how in on.items():
+        click.echo(f"  {code_id}: {how['suggested']} by {how['method']} at {how['threshold']:.2f}")
+    if auto["off"]:
+        click.echo(f"Not suggested by default ({len(auto['off'])} codes; `--method rules` runs the rules anyway):")
+        for code_id, why in auto["off"].items():
+            click.echo(f"  {code_id}: {why}")
+
+
 @cli.command()
-@click.option("--method", type=click.Choice(["rules", "semantic", "both"]), default="rules", show_default=True,
-              help="Codebook patterns (spaCy), embedding similarity, or both: rule suggestions the theme's "
-                   "classifier gives at least 0.4, classifier suggestions at 0.8 or more alone.")
+@click.option("--method", type=click.Choice(["auto", "rules", "semantic", "both"]), default="auto", show_default=True,
+              help="auto: each code that passed the measured gate of `workbench validate`, with the method and "
+                   "threshold it measured best with; rules: codebook patterns (spaCy); semantic: classifiers and "
+                   "embedding similarity; both: rule suggestions the theme's classifier gives at least 0.4, "
+                   "classifier suggestions at 0.8 or more alone.")
 @click.option("--codes", help="Comma-separated code ids (default: every code).")
 @click.option("--document", "documents", multiple=True, help="Only this document (repeatable).")
 @click.option("--threshold", type=float, help="Semantic: similarity threshold for every code.")
 @click.option("--include-interviewer", is_flag=True, help="Also suggest codes for interviewer/moderator turns.")
 @click.option("--include-structure", is_flag=True,
               help="Also suggest codes for headings, captions, source notes, references and front matter.")
+@coder_option("Who runs it (recorded with the run).")
 @json_output(text=_print_run)
 @click.pass_context
-def autocode(ctx, method, codes, documents, threshold, include_interviewer, include_structure, as_json):
+def autocode(ctx, method, codes, documents, threshold, include_interviewer, include_structure, coder, as_json):
     """Suggest codes for segments; suggestions wait for `workbench accept` or `reject`."""
     from rich.console import Console
     from rich.progress import Progress
@@ -53,9 +76,15 @@ def autocode(ctx, method, codes, documents, threshold, include_interviewer, incl
         task = bar.add_task(f"Suggesting ({method})", total=None)
         result = project.suggestions.run(
             method, split_list(codes), list(documents) or None, threshold, include_interviewer=include_interviewer,
-            include_structure=include_structure,
+            include_structure=include_structure, who=project.codings.coder_for(coder, required=False),
             progress=lambda done, total: bar.update(task, completed=done, total=total))
     return {**result, "pending": project.suggestions.pending_by_code()}
+
+
+def _reason_and_trust(row) -> str:
+    """The reason, then how often such suggestions were right when measured (unless the reason says it)."""
+    reason, trust = row.get("reason") or "", row.get("trust")
+    return f"{reason} — {trust}" if trust and trust not in reason else reason
 
 
 def _print_suggestions(rows) -> None:
@@ -63,7 +92,7 @@ def _print_suggestions(rows) -> None:
 
     print_table(("id", "doc", "code", "score", "reason", "text"),
                 ((str(r["id"]), str(r["document_id"]), escape(r["code_id"]), f"{r['score']:.2f}",
-                  escape(r.get("reason") or ""), escape(shorten(r.get("text") or r.get("snippet") or "", 80)))
+                  escape(_reason_and_trust(r)), escape(shorten(r.get("text") or r.get("snippet") or "", 80)))
                  for r in rows))
 
 

@@ -122,13 +122,16 @@ def _briefing_command() -> click.Command:
     @click.option("--max-chars", type=click.IntRange(min=0), default=700, show_default=True,
                   help="Shorten longer quotations at a word boundary (0: never).")
     @click.option("--title", help="The briefing's title.")
+    @click.option("--mark-automatic", is_flag=True,
+                  help="Mark (†) quotations coded by accepting an automatic suggestion, with a note at the end.")
     @_filters
     @click.pass_context
-    def export_briefing(ctx, codes, max_quotes, select, pick, by, max_chars, **shared):
+    def export_briefing(ctx, codes, max_quotes, select, pick, by, max_chars, mark_automatic, **shared):
         """A briefing per theme: definition, counts by region and firm type, quotations with citations."""
         return _export(ctx, "briefing", codes=split_list(",".join(codes)) or None, max_quotes=max_quotes or None,
                        select="picked" if pick else select, picked=list(pick) or None,
-                       by=tuple(by) or ("region", "role"), max_quote_chars=max_chars or None, **shared)
+                       by=tuple(by) or ("region", "role"), max_quote_chars=max_chars or None,
+                       mark_automatic=mark_automatic, **shared)
     return export_briefing
 
 

@@ -29,6 +29,7 @@ class Quote:
     title: str
     code_path: str
     memo: str | None = None
+    automatic: str | None = None  # "rules, run 1" when the coding was made by accepting a suggestion (marked)
 
 
 @dataclass
@@ -67,6 +68,22 @@ class Briefing:
     themes: list[Theme]
     selection: str
     replacements: list[dict] = field(default_factory=list)
+    automatic: list[str] = field(default_factory=list)  # the methods and runs of marked quotations, in order
+
+
+AUTOMATIC_MARK = "†"
+
+
+def automatic_line(briefing: Briefing) -> str | None:
+    """'† coded by accepting an automatic suggestion (classifier, run 3)' when quotations are marked, else None."""
+    if not briefing.automatic:
+        return None
+    return f"{AUTOMATIC_MARK} coded by accepting an automatic suggestion ({'; '.join(briefing.automatic)})"
+
+
+def quote_text(quote: Quote) -> str:
+    """The quotation, followed by the mark when it came from an accepted suggestion."""
+    return f"{quote.text} {AUTOMATIC_MARK}" if quote.automatic else quote.text
 
 
 def citation(row, fields=("role", "region")) -> str:
@@ -140,7 +157,7 @@ def choose(frame, select: str, max_quotes: int | None, picked: list[int] | None)
 class BriefingOptions:
     """What a briefing covers and how it quotes: themes (code ids; default every top-level code with codings),
     quotations per theme and which (longest, all, memo, picked ids), attributes to count documents by, the
-    length a quotation is shortened to, and the title."""
+    length a quotation is shortened to, the title, and whether quotations from accepted suggestions are marked."""
 
     codes: list[str] | None = None
     max_quotes: int | None = 5
@@ -149,6 +166,7 @@ class BriefingOptions:
     by: tuple = DEFAULT_BY
     max_quote_chars: int | None = 700
     title: str | None = None
+    mark_automatic: bool = False
 
 
 def build_briefing(db, options: BriefingOptions | None = None, filters: ExcerptFilter | None = None,
@@ -176,6 +194,7 @@ def build_briefing(db, options: BriefingOptions | None = None, filters: ExcerptF
         themes = [r for r in rows if r["parent_id"] is None]
     paths = code_paths(db)
     built, headings = [], {}
+    automatic = _automatic(db) if options.mark_automatic else {}
     for code in themes:
         part = frame[frame["code_id"].isin(descendants(db, code["id"]))]
         if part.empty and not codes:
@@ -192,17 +211,27 @@ def build_briefing(db, options: BriefingOptions | None = None, filters: ExcerptF
             record["section"] = _section(db, headings, int(record["document_id"]), record["title"], int(record["start"]))
             theme.quotes.append(Quote(int(record["coding_id"]), shorten(record["text"], options.max_quote_chars),
                                       citation(record), int(record["document_id"]), record["title"],
-                                      record["code_path"], record.get("memo")))
+                                      record["code_path"], record.get("memo"),
+                                      automatic.get(int(record["coding_id"]))))
         built.append(theme)
     if not built:
         raise ExportError("nothing is coded for this briefing", hint="check --codes and the filters, "
                           "or code some excerpts first")
     shown = {"coder": filters.coder, "type": filters.doc_type, "speaker": filters.speaker, **(filters.attributes or {})}
     briefing = Briefing(options.title or "Briefing", project_time(db)[:10],
-                        ", ".join(f"{k} = {v}" for k, v in shown.items() if v), built, select)
+                        ", ".join(f"{k} = {v}" for k, v in shown.items() if v), built, select,
+                        automatic=list(dict.fromkeys(q.automatic for t in built for q in t.quotes if q.automatic)))
     if pseudonymiser is not None:
         pseudonymiser.briefing(briefing)
     return briefing
+
+
+def _automatic(db) -> dict[int, str]:
+    """{coding id: "method, run N"} of the codings made by accepting an automatic suggestion."""
+    from workbench.autocode.provenance import automatic_codings, method_label
+
+    return {coding_id: method_label(row) + (f", run {row['run_id']}" if row["run_id"] is not None else "")
+            for coding_id, row in automatic_codings(db).items()}
 
 
 def _missing(value) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from workbench.export.briefing import Briefing, count_headers, coverage_line
+from workbench.export.briefing import Briefing, automatic_line, count_headers, coverage_line, quote_text
 
 
 def render_docx(briefing: Briefing, when: str) -> bytes:
@@ -49,11 +49,13 @@ def render_docx(briefing: Briefing, when: str) -> bytes:
         if theme.quotes:
             document.add_heading("Quotations", level=2)
         for quote in theme.quotes:
-            document.add_paragraph(quote.text, style="Quote")
+            document.add_paragraph(quote_text(quote), style="Quote")
             cite = document.add_paragraph(style="Quote")
             run = cite.add_run(f"— {quote.citation}")
             run.font.size = Pt(9)
             cite.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if automatic_line(briefing):
+        document.add_paragraph(automatic_line(briefing)).runs[0].font.size = Pt(9)
     buffer = io.BytesIO()
     document.save(buffer)
     return rezip_deterministic(buffer.getvalue(), when)

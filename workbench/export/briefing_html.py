@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from workbench.export.briefing import Briefing, count_headers, coverage_line
+from workbench.export.briefing import Briefing, automatic_line, count_headers, coverage_line, quote_text
 
 STYLE = """body{font-family:Georgia,serif;max-width:46em;margin:2em auto;line-height:1.45;color:#222}
 h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;margin-top:1.8em}table{border-collapse:collapse;margin:.6em 0}
@@ -40,8 +40,10 @@ def render_html(briefing: Briefing) -> str:
         if theme.quotes:
             parts.append(_element("h3", "Quotations"))
         for quote in theme.quotes:
-            parts.append("<blockquote>" + _element("p", quote.text)
+            parts.append("<blockquote>" + _element("p", quote_text(quote))
                          + "<footer>— " + _element("cite", quote.citation) + "</footer></blockquote>")
+    if automatic_line(briefing):
+        parts.append(_element("p", automatic_line(briefing), ' class="automatic"'))
     parts += ["</body>", "</html>"]
     return "\n".join(parts) + "\n"
 

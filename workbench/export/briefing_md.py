@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.export.briefing import Briefing, count_headers, coverage_line
+from workbench.export.briefing import Briefing, automatic_line, count_headers, coverage_line, quote_text
 
 
 def _text(text) -> str:
@@ -31,8 +31,10 @@ def render_markdown(briefing: Briefing) -> str:
         if theme.quotes:
             out += ["### Quotations", ""]
         for quote in theme.quotes:
-            body = _text(quote.text).replace("\n", "\n> ")
+            body = _text(quote_text(quote)).replace("\n", "\n> ")
             out += [f"> {body}", ">", f"> — *{_text(quote.citation)}*", ""]
+    if automatic_line(briefing):
+        out += ["---", "", _text(automatic_line(briefing)), ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 

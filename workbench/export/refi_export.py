@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from workbench.autocode.provenance import automatic_codings, describe, method_label
 from workbench.export.refi_common import CODEBOOK_NS, PROJECT_NS, guid, project_namespace
 from workbench.files.zips import deterministic_zip
 from workbench.store.attributes import attribute_rows
@@ -43,6 +44,7 @@ class _Builder:
         self.code_notes: dict[str, list[str]] = defaultdict(list)
         self.document_notes: dict[int, list[str]] = defaultdict(list)
         self.coding_notes: dict[int, list[str]] = defaultdict(list)
+        self.automatic: dict[int, dict] = {}  # coding id -> provenance of the suggestion it was accepted from
 
     def gid(self, kind: str, object_id) -> str:
         return guid(self.ns, kind, object_id)
@@ -54,9 +56,20 @@ class _Builder:
             self.users[name] = self.gid("user", name)
         return self.users[name]
 
+    def coding_user(self, row: dict) -> str | None:
+        """An automatic coding's user is its method ("workbench rules"); the human who accepted is in its note."""
+        found = self.automatic.get(row["id"])
+        return self.user(f"{ORIGIN} {method_label(found)}" if found else row["coder"])
+
     def collect_notes(self) -> None:
         for coder in coder_names(self.db):
             self.user(coder)
+        self.automatic = automatic_codings(self.db)
+        for coding_id, row in sorted(self.automatic.items()):
+            self.user(f"{ORIGIN} {method_label(row)}")
+            note = self._note(f"provenance:{coding_id}", describe(row), row["decided_by"], row["decided_at"])
+            note["name"] = f"Provenance of coding {coding_id}"
+            self.coding_notes[coding_id].append(note["guid"])
         for memo in list_memos(self.db):
             note = self._note(f"memo:{memo['id']}", memo["text"], memo["author"], memo["created"])
             if memo["coding_id"] is not None:
@@ -211,11 +224,11 @@ def _selections(source, rows: list[dict], b: _Builder) -> None:
         first = min(group, key=lambda r: (r["created_at"], r["id"]))
         selection = etree.SubElement(source, "PlainTextSelection")
         _set(selection, guid=b.gid("selection", f"{first['document_id']}:{start}:{end}"), name=first["snippet"],
-             startPosition=start, endPosition=end, creatingUser=b.user(first["coder"]),
+             startPosition=start, endPosition=end, creatingUser=b.coding_user(first),
              creationDateTime=_when(first["created_at"]))
         for row in group:
             coding = etree.SubElement(selection, "Coding")
-            _set(coding, guid=b.gid("coding", row["id"]), creatingUser=b.user(row["coder"]),
+            _set(coding, guid=b.gid("coding", row["id"]), creatingUser=b.coding_user(row),
                  creationDateTime=_when(row["created_at"]))
             etree.SubElement(coding, "CodeRef", targetGUID=b.gid("code", row["code_id"]))
             for note_guid in b.coding_notes.get(row["id"], []):

@@ -314,3 +314,10 @@ def recent_codes(db, coder: str, limit: int = 9) -> list[str]:
     """The codes a coder used most recently, newest first."""
     return [r["code_id"] for r in db.query(
         "SELECT code_id FROM codings WHERE coder = ? GROUP BY code_id ORDER BY max(id) DESC LIMIT ?", [coder, limit])]
+
+
+def get_coding(db, coding_id: int) -> dict | None:
+    """One coding (id, document, span, code, coder, snippet, memo, source), or None."""
+    rows = list(db.query('SELECT id, document_id, start, "end", code_id, coder, snippet, memo, source FROM codings '
+                         "WHERE id = ?", [int(coding_id)]))
+    return rows[0] if rows else None

@@ -66,3 +66,8 @@ def save_example_vectors(db, key: str, rows: list[tuple[int, bytes]]) -> None:
 def vector_count(db, key: str) -> int:
     """How many segment embeddings are cached under `key`."""
     return db.execute("SELECT count(*) FROM segment_embeddings WHERE model = ?", [key]).fetchone()[0]
+
+
+def holds_vectors(db, key: str) -> bool:
+    """Whether any segment embedding is cached under `key`."""
+    return db.execute("SELECT 1 FROM segment_embeddings WHERE model = ? LIMIT 1", [key]).fetchone() is not None

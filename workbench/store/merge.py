@@ -222,12 +222,16 @@ def _merge_attributes(db, report) -> None:
 
 
 def _merge_suggestions(db, report) -> None:
-    top, seg_top = _top(db, "suggestions"), report.pop("seg_top")
+    top, seg_top, run_top = _top(db, "suggestions"), report.pop("seg_top"), _top(db, "suggestion_runs")
+    new = """other.suggestions o JOIN temp.merge_documents m ON m.other_id = o.document_id
+             AND m.how = 'new' LEFT JOIN temp.merge_codings c ON c.other_id = o.coding_id"""
+    # The runs of the suggestions copied come along under new ids, so each still names the run that made it.
+    _copy(db, "suggestion_runs", f"other.suggestion_runs o WHERE o.id IN (SELECT o.run_id FROM {new})",
+          {"id": f"o.id + {run_top}"})
     report["added"]["suggestions"] = _copy(
-        db, "suggestions", """other.suggestions o JOIN temp.merge_documents m ON m.other_id = o.document_id
-                              AND m.how = 'new' LEFT JOIN temp.merge_codings c ON c.other_id = o.coding_id""",
-        {"id": f"o.id + {top}", "document_id": "m.here_id", "segment_id": f"o.segment_id + {seg_top}",
-         "coding_id": "c.here_id"})
+        db, "suggestions", new, {"id": f"o.id + {top}", "document_id": "m.here_id",
+                                 "segment_id": f"o.segment_id + {seg_top}", "coding_id": "c.here_id",
+                                 "run_id": f"o.run_id + {run_top}"})
     shared = """other.suggestions o JOIN temp.merge_documents m ON m.other_id = o.document_id AND m.how != 'new'
                 LEFT JOIN main.suggestions h ON h.document_id = m.here_id AND h.start = o.start
                      AND h."end" = o."end" AND h.code_id = o.code_id AND h.source = o.source

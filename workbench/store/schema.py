@@ -335,3 +335,52 @@ def m008_changes(db):
         END;
         """
     )
+
+
+@migrations()
+def m009_suggestion_runs(db):
+    """Provenance of automatic suggestions: one row per run (method, settings, model and the hash of its weights,
+    a hash of the codebook's definitions and examples, who ran it, the workbench version); each suggestion names
+    its run (none for suggestions made before this migration) and the threshold it passed, where it had one."""
+    db.executescript(
+        """
+        CREATE TABLE suggestion_runs (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            method TEXT NOT NULL,
+            settings TEXT NOT NULL DEFAULT '{}',
+            model TEXT,
+            model_sha256 TEXT,
+            codebook_sha256 TEXT NOT NULL,
+            run_by TEXT,
+            workbench_version TEXT
+        );
+        ALTER TABLE suggestions ADD COLUMN run_id INTEGER REFERENCES suggestion_runs(id);
+        ALTER TABLE suggestions ADD COLUMN threshold REAL;
+        CREATE INDEX suggestions_run ON suggestions(run_id);
+        """
+    )
+
+
+@migrations()
+def m010_validations(db):
+    """Validation runs: cross-validated precision and recall of each method per code on one coder's codings,
+    the threshold that reaches the target precision, and whether each code passed the gate (results as JSON)."""
+    db.executescript(
+        """
+        CREATE TABLE validations (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            coder TEXT NOT NULL,
+            target_precision REAL NOT NULL,
+            min_support INTEGER NOT NULL,
+            encoder TEXT NOT NULL,
+            settings TEXT NOT NULL DEFAULT '{}',
+            codings INTEGER NOT NULL,
+            codings_sha256 TEXT NOT NULL,
+            documents INTEGER NOT NULL,
+            results TEXT NOT NULL DEFAULT '{}'
+        );
+        """
+    )

@@ -3,27 +3,75 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from contextlib import contextmanager
 
 from workbench.store.changes import is_recording, record_changes
 from workbench.store.database import id_chunks, writing
 
 COLUMNS = ("document_id", "segment_id", "start", "end", "code_id", "method", "source", "score", "reason")
+_RUN = "_workbench_suggestion_run"  # attribute of the db: the run that suggestions saved now belong to
 
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+def insert_run(db, method: str, settings: dict, model: str | None, model_sha256: str | None, codebook_sha256: str,
+               run_by: str | None, version: str | None) -> int:
+    """Record the start of a suggestion run; returns its id."""
+    with writing(db):
+        return db.conn.execute(
+            "INSERT INTO suggestion_runs (started_at, method, settings, model, model_sha256, codebook_sha256, run_by, "
+            "workbench_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [_now(), method, json.dumps(settings, sort_keys=True, default=str), model, model_sha256 or None,
+             codebook_sha256, run_by, version]).lastrowid
+
+
+def finish_run(db, run_id: int, settings: dict | None = None, model: str | None = None,
+               thresholds: dict[tuple[str, str], float] | None = None) -> None:
+    """Record that a run ended, with what it learnt while running (per-code methods, the pipeline it used), and
+    give its suggestions that have none the threshold of their code and method ({(code id, method): value})."""
+    with writing(db):
+        db.execute("UPDATE suggestion_runs SET finished_at = ?, settings = coalesce(?, settings), "
+                   "model = coalesce(?, model) WHERE id = ?",
+                   [_now(), json.dumps(settings, sort_keys=True, default=str) if settings is not None else None,
+                    model, int(run_id)])
+        db.conn.executemany("UPDATE suggestions SET threshold = ? WHERE run_id = ? AND code_id = ? AND method = ? "
+                            "AND threshold IS NULL",
+                            [(value, int(run_id), code_id, method) for (code_id, method), value
+                             in (thresholds or {}).items()])
+
+
+def get_run(db, run_id: int) -> dict | None:
+    """One suggestion run (settings parsed), or None."""
+    row = next(db.query("SELECT * FROM suggestion_runs WHERE id = ?", [int(run_id)]), None)
+    return {**row, "settings": json.loads(row["settings"])} if row else None
+
+
+@contextmanager
+def stamping(db, run_id: int):
+    """Suggestions saved inside belong to this run (save_suggestions writes its id on them)."""
+    previous = getattr(db, _RUN, None)
+    setattr(db, _RUN, run_id)
+    try:
+        yield run_id
+    finally:
+        setattr(db, _RUN, previous)
+
+
 def save_suggestions(db, rows) -> int:
-    """Insert suggestions (dicts with COLUMNS), ignoring ones already stored; returns how many are new."""
-    now = _now()
-    values = [tuple(row.get(c, "" if c == "reason" else None) for c in COLUMNS) + (now,) for row in rows]
+    """Insert suggestions (dicts with COLUMNS, optionally "threshold"), ignoring ones already stored; returns how
+    many are new. Inside `stamping(db, run_id)` each names that run."""
+    now, run_id = _now(), getattr(db, _RUN, None)
+    values = [tuple(row.get(c, "" if c == "reason" else None) for c in COLUMNS) + (row.get("threshold"), run_id, now)
+              for row in rows]
     if not values:
         return 0
-    columns = ", ".join(f'"{c}"' for c in COLUMNS) + ", created_at"
+    columns = ", ".join(f'"{c}"' for c in COLUMNS) + ", threshold, run_id, created_at"
     with writing(db):
         before = db.conn.total_changes
-        marks = ", ".join("?" * (len(COLUMNS) + 1))
+        marks = ", ".join("?" * (len(COLUMNS) + 3))
         db.conn.executemany(f"INSERT OR IGNORE INTO suggestions ({columns}) VALUES ({marks})", values)
         return db.conn.total_changes - before
 
@@ -42,13 +90,36 @@ def suggestion_rows(db, status: str | None = "pending", code_id: str | None = No
         params.append(float(min_score))
     sql = f"""SELECT x.id, x.document_id, d.title, x.segment_id, x.start, x."end", x.code_id, c.label AS code_label,
                      x.method, x.source, x.score, x.reason, x.status, x.created_at, x.decided_by, x.decided_at,
-                     x.coding_id, coalesce(s.text, substr(d.text, x.start + 1, x."end" - x.start)) AS snippet
+                     x.coding_id, x.run_id, x.threshold,
+                     coalesce(s.text, substr(d.text, x.start + 1, x."end" - x.start)) AS snippet
               FROM suggestions x JOIN documents d ON d.id = x.document_id JOIN codes c ON c.id = x.code_id
               LEFT JOIN segments s ON s.id = x.segment_id
               {'WHERE ' + ' AND '.join(where) if where else ''}
               ORDER BY x.score DESC, x.document_id, x.start, x.code_id, x.id
               {'LIMIT ' + str(int(limit)) if limit is not None else ''}"""
     return list(db.query(sql, params))
+
+
+def suggestion_audit(db, status: str | None = None, code_id: str | None = None,
+                     accepted_codings: bool = False) -> list[dict]:
+    """Every suggestion (of a status, a code; only those accepted as a coding that still exists) with its run:
+    method, score, threshold, decision and who ran it with which settings, model and codebook; oldest first."""
+    where, params = ["1"], []
+    for column, value in (("x.status", status), ("x.code_id", code_id)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if accepted_codings:
+        where.append("x.status = 'accepted' AND g.id IS NOT NULL")
+    return list(db.query(
+        f"""SELECT x.id AS suggestion_id, x.document_id, d.title AS document, x.start, x."end", x.code_id,
+                   c.label AS code_label, x.method, x.source, x.score, x.threshold, x.reason, x.status, x.created_at,
+                   x.decided_by, x.decided_at, g.id AS coding_id, x.run_id, r.started_at AS run_started_at,
+                   r.method AS run_method, r.settings, r.model, r.model_sha256, r.codebook_sha256, r.run_by,
+                   r.workbench_version
+            FROM suggestions x JOIN documents d ON d.id = x.document_id JOIN codes c ON c.id = x.code_id
+            LEFT JOIN codings g ON g.id = x.coding_id LEFT JOIN suggestion_runs r ON r.id = x.run_id
+            WHERE {' AND '.join(where)} ORDER BY x.id""", params))
 
 
 def suggestions_by_id(db, ids: list[int]) -> dict[int, dict]:

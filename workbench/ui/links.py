@@ -6,6 +6,8 @@ from typing import Any
 
 import streamlit as st
 
+from workbench.render import md_escape
+
 READER_PAGE = "app_pages/reader.py"
 TARGET_KEY = "reader_target"
 SEEN_KEY = "_reader_target_seen"
@@ -64,3 +66,18 @@ def requested_target() -> dict[str, Any] | None:
         return None
     st.session_state[SEEN_KEY] = target
     return target
+
+
+def passage_list(passages: list[dict[str, Any]], key: str, note: Any = None, chars: int = 300) -> None:
+    """Passages (each with document_id, title, speaker, start, end, text) one under another: where it is, the
+    text (shortened), an optional note per passage (`note(p)` -> str) and a button opening the reader at it."""
+    for i, p in enumerate(passages):
+        text, where = " ".join(str(p.get("text") or "").split()), [p.get("title"), p.get("speaker")]
+        left, right = st.columns([6, 1], vertical_alignment="center")
+        left.markdown(f"**{md_escape(' · '.join(str(w) for w in where if w))}** · "
+                      f"“{md_escape(text if len(text) <= chars else text[:chars - 1].rstrip() + '…')}”")
+        if note:
+            left.caption(md_escape(note(p)))
+        with right:
+            reader_button("Open", p["document_id"], p.get("start"), p.get("end"), key=f"{key}_{i}",
+                          help="Open the reader at this passage")

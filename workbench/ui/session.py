@@ -127,3 +127,13 @@ def save_upload(upload, subfolder: str = ""):
     path = folder / Path(upload.name).name
     path.write_bytes(upload.getvalue())
     return path
+
+
+def progress_bar(noun: str = ""):
+    """(bar, progress(done, total)): a Streamlit progress bar and the callback the Python API's long runs take."""
+    bar = st.progress(0.0, text="Starting…")
+
+    def progress(done, total):
+        bar.progress(min(done / max(total, 1), 1.0), text=f"{done} of {total}" + (f" {noun}" if noun else ""))
+
+    return bar, progress

@@ -102,6 +102,10 @@ class DetailCard {
       area.focus();
     }, !own));
     block.appendChild(row);
+    const more = el("div", "wbr-actions");
+    more.appendChild(this.button("More like this", "List the passages closest in meaning to this coding, below the reader",
+      () => { this.close(); r.send({ type: "similar", coding: c.id }); }));
+    block.appendChild(more);
     return block;
   }
 
@@ -113,6 +117,11 @@ class DetailCard {
     block.appendChild(el("div", "wbr-card-meta", `suggested · ${s.method} · score ${Number(s.score).toFixed(2)}`));
     block.appendChild(el("div", "wbr-quote", `“${shorten(r.snippet(s.start, s.end), 200)}”`));
     if (s.reason) block.appendChild(el("div", "wbr-reason", s.reason));
+    if (s.trust) {
+      const trust = el("div", "wbr-trust", s.trust);
+      trust.title = "Measured by the newest validation on your own coding: suggestions of this code and method with a score like this one";
+      block.appendChild(trust);
+    }
     const row = el("div", "wbr-actions");
     const noCoder = !r.data.coder;
     row.appendChild(this.button("Accept (a)", noCoder ? "Enter your coder name first" : "Accept: code it", () => r.decide(s, "accept"), noCoder));

@@ -3,7 +3,8 @@
 `reader_data` gathers one document's segments, codings, pending suggestions and codes as JSON-ready data
 (the browser inserts every string as a text node). `apply_action` carries out one action sent back by the
 reader: code a selection (its offsets checked against the text the coder saw), remove, recode, write a memo,
-accept or reject a suggestion, pin or unpin a code, undo the coder's last change (from the change log).
+accept or reject a suggestion, pin or unpin a code, undo the coder's last change (from the change log), or find
+the passages most like a coding or a selection ("More like this").
 """
 
 from __future__ import annotations
@@ -71,6 +72,8 @@ def reader_data(project, document_id: int, coder: str | None, view: ReaderView |
     if view.suggestions:
         suggestions = [s for s in project.suggestions.list(document=document_id)
                        if shown_codes is None or s["code_id"] in shown_codes]
+        if suggestions:  # how often suggestions like each were right when measured (None: not measured)
+            project.validation.with_trust(suggestions)
     return {
         "doc": {"id": document["id"], "title": document["title"], "sha": document["text_sha256"]},
         "coder": coder,
@@ -80,7 +83,8 @@ def reader_data(project, document_id: int, coder: str | None, view: ReaderView |
                      "date": c["created_at"], "memo": c.get("memo") or "", "source": c.get("source") or "manual"}
                     for c in codings],
         "suggestions": [{"id": s["id"], "start": s["start"], "end": s["end"], "code": s["code_id"],
-                         "score": round(float(s["score"]), 3), "reason": s.get("reason") or "", "method": s["method"]}
+                         "score": round(float(s["score"]), 3), "reason": s.get("reason") or "", "method": s["method"],
+                         "trust": s.get("trust") or ""}
                         for s in suggestions],
         "recent": project.codings.recent_codes(coder) if coder else [],
         "pinned": project.codings.pinned_codes(coder) if coder else [],
@@ -136,9 +140,43 @@ class AlreadyCoded(CodingError):
     """The same coder, code and span are already coded: nothing to write (told, not an error)."""
 
 
-def apply_action(project, document_id: int, coder: str | None, action: dict[str, Any]) -> str:
-    """Carry out one action from the reader; returns a short line saying what was done."""
+SIMILAR_SHOWN = 10  # passages "More like this" lists
+
+
+def similar_to(project, document_id: int, action: dict[str, Any]) -> dict[str, Any]:
+    """The passages nearest by meaning to a coding of this document ({coding: id}) or a selected text ({text}):
+    {"message", "about" (what they are like, in words), "passages" (nearest first, with `similarity`)}."""
+    if action.get("coding") is not None:
+        found = [c for c in project.codings.list(document=document_id) if c["id"] == action["coding"]]
+        if not found:
+            raise NotFoundError(f"no coding {action['coding']} in this document",
+                                hint="it may have been removed: reload the page")
+        coding = found[0]
+        label = _labels(project).get(coding["code_id"], coding["code_id"])
+        passages = project.validation.similar(coding=coding["id"], n=SIMILAR_SHOWN)
+        about = f"{label}: “{_short(coding['snippet'])}”"
+    else:
+        text = str(action.get("text") or "").strip()
+        if not text:
+            raise CodingError("nothing selected to match", hint="select some words first")
+        passages = project.validation.similar(text=text, n=SIMILAR_SHOWN)
+        about = f"“{_short(text)}”"
+    count = f"{len(passages)} passage{'s' if len(passages) != 1 else ''}"
+    return {"message": f"{count} like {about} listed below the reader.", "about": about, "passages": passages,
+            "document": document_id}
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def apply_action(project, document_id: int, coder: str | None, action: dict[str, Any]) -> str | dict[str, Any]:
+    """Carry out one action from the reader; returns a short line saying what was done, or for "similar" the
+    passages found (see `similar_to`), which the page lists."""
     kind = action.get("type")
+    if kind == "similar":
+        return similar_to(project, document_id, action)
     if kind in ("pin", "unpin", "code", "remove", "recode", "memo", "accept", "reject", "undo") and not coder:
         raise CodingError("no coder name yet", hint="enter your coder name in the sidebar first")
     if kind == "code":

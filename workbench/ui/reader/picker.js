@@ -21,7 +21,16 @@ class CodePicker {
     this.memo.placeholder = "Memo (optional)";
     this.memo.setAttribute("aria-label", "Memo");
     this.hint = el("div", "wbr-hint", "Enter applies the top code · ↑↓ move · 1–9 pinned codes (box empty) · Tab memo · Esc cancel");
-    for (const part of [this.preview, this.filter, this.pins, this.list, this.memo, this.hint]) this.box.appendChild(part);
+    this.similar = el("button", "wbr-more", "More like this");
+    this.similar.type = "button";
+    this.similar.tabIndex = -1;
+    this.similar.title = "List the passages closest in meaning to this selection, below the reader (nothing is coded)";
+    this.similar.addEventListener("click", () => {
+      const text = this.similarText;
+      this.close();
+      if (text) this.reader.send({ type: "similar", text });
+    });
+    for (const part of [this.preview, this.filter, this.pins, this.list, this.memo, this.hint, this.similar]) this.box.appendChild(part);
     host.appendChild(this.box);
     this.active = 0;
     this.matches = [];
@@ -43,6 +52,8 @@ class CodePicker {
     this.memo.value = options.memo || "";
     this.memo.hidden = !!options.noMemo;
     this.exclude = options.exclude || null;
+    this.similarText = options.similar || "";
+    this.similar.hidden = !this.similarText;
     this.active = 0;
     this.box.hidden = false;
     this.refresh();

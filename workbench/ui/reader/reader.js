@@ -108,7 +108,7 @@ class Reader {
   }
 
   send(action) {
-    this.toolbarNote.textContent = "Saving…";
+    this.toolbarNote.textContent = action.type === "similar" ? "Finding passages like this…" : "Saving…";
     this.setTrigger("action", { ...action, nonce: `${Date.now()}-${Math.random()}` });
   }
 

@@ -62,7 +62,8 @@ Object.assign(Reader.prototype, {
     this.pending = { start: a, end: b };
     for (let i = si; i <= ei; i++) this.draw(i);
     this.picker.open({ left: rect.left - host.left, top: rect.bottom - host.top + 6, above: rect.top - host.top }, parts.map((p) => p.text).join(" ⏎ "),
-      (code, memo) => this.send({ type: "code", code, memo, start: a, end: b, parts }));
+      (code, memo) => this.send({ type: "code", code, memo, start: a, end: b, parts }),
+      { similar: parts.map((p) => p.text).join("\n") });
   },
 
   pickerClosed() {

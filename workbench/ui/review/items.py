@@ -48,9 +48,10 @@ def _turn(segment: Mapping[str, Any] | None, keep: str) -> dict[str, str] | None
 
 
 def card(item: Mapping[str, Any], code_path: str, color: str | None, position: int, total: int,
-         enabled: bool = True) -> dict[str, Any]:
+         enabled: bool = True, trust: str | None = None) -> dict[str, Any]:
     """One suggestion in its passage (from `project.suggestions.in_context`) as the review card's data: the
-    passage cut in three around the suggested span (code points, so nothing is re-counted in the browser)."""
+    passage cut in three around the suggested span (code points, so nothing is re-counted in the browser), and
+    how often suggestions like it were right when measured (`trust`, from `project.validation.trust`)."""
     passage = item["passage"]
     text = passage["text"] or ""
     a = max(0, min(len(text), item["start"] - passage["start"]))
@@ -68,6 +69,7 @@ def card(item: Mapping[str, Any], code_path: str, color: str | None, position: i
             "score": f"{item['score']:.2f}",
             "method": item["method"],
             "reason": item["reason"] or "",
+            "trust": trust or "",
             "passage": [text[:a], text[a:b], text[b:]],
             "before": _turn(item.get("before"), "end"),
             "after": _turn(item.get("after"), "start"),

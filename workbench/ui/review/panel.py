@@ -33,8 +33,9 @@ def _decide(project, action: str, ids: list[int]) -> int | None:
 
 
 def one_by_one(project, queue: Sequence[Mapping[str, Any]], paths: Mapping[str, str],
-               colors: Mapping[str, str | None]) -> None:
-    """The current suggestion in its passage, with accept/reject/move buttons and the same on the keyboard."""
+               colors: Mapping[str, str | None], latest: Mapping[str, Any] | None = None) -> None:
+    """The current suggestion in its passage, with accept/reject/move buttons and the same on the keyboard; with
+    the newest validation (`latest`), how often suggestions like it were right."""
     ids = [s["id"] for s in queue]
     at = position_of(ids, st.session_state.get(CURRENT), st.session_state.get(POSITION, 0))
     current = queue[at]
@@ -42,8 +43,9 @@ def one_by_one(project, queue: Sequence[Mapping[str, Any]], paths: Mapping[str, 
     asking = bool(st.session_state.get(CONFIRM))  # a bulk question is open: no single decisions meanwhile
     with guarded():
         item = project.suggestions.in_context(current["id"])
+        trust = project.validation.trust(item["code_id"], item["method"], item["score"], latest=latest)
         data = card(item, paths.get(item["code_id"], item["code_id"]), colors.get(item["code_id"]), at, len(ids),
-                    enabled=not asking)
+                    enabled=not asking, trust=trust)
         pressed = review_card(data)
         buttons = st.columns([1, 1, 1, 1, 1.4])
         clicked = [name for name, hit in (

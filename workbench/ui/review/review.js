@@ -49,6 +49,7 @@ function draw(root, data) {
   reason.appendChild(el("b", "", "Why: "));
   reason.appendChild(document.createTextNode(item.reason || item.method));
   root.appendChild(reason);
+  if (item.trust) root.appendChild(el("div", "wb-trust", item.trust));
   const keys = el("div", "wb-keys");
   [["a", " accept  "], ["r", " reject  "], ["j", " or "], ["n", " next  "], ["k", " previous (or arrows)  "], ["o", " open in reader"]]
     .forEach(([key, what]) => { keys.appendChild(el("kbd", "", key)); keys.appendChild(document.createTextNode(what)); });
