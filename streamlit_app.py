@@ -1,4 +1,4 @@
-"""Streamlit entry point: the password gate, the coder name and navigation; each page is a file in app_pages/.
+"""Streamlit entry point: the password gate or sign-in, the coder name and navigation; each page is a file in app_pages/.
 
 (Not pages/: Streamlit would also serve a folder of that name on its own, and an address such as /reader
 opened directly would then run the page without this file.)"""
@@ -7,7 +7,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from workbench.ui.session import page_gate, project_path, remember_coder
+from workbench.ui.accounts import sidebar_identity
+from workbench.ui.session import page_gate, project_path
 
 PAGES = Path(__file__).parent / "app_pages"
 
@@ -16,11 +17,7 @@ page_gate()
 
 with st.sidebar:
     st.caption(f"Project file: {project_path()}")
-    if st.session_state.get("coder"):  # keep the box filled when pages switch
-        st.session_state["_coder_input"] = st.session_state["coder"]
-    st.text_input("Your coder name", key="_coder_input",
-                  on_change=lambda: remember_coder(st.session_state["_coder_input"]),
-                  help="Asked once; every coding, acceptance and rejection is saved under this name.")
+    sidebar_identity()  # "Signed in as" when the project has accounts, else the coder name box
 
 pages = {
     "Project": [st.Page(PAGES / "project.py", title="Project", default=True),

@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from workbench.render import md_escape
+from workbench.ui.accounts import show_accounts
 from workbench.ui.blind import show_blind
 from workbench.ui.session import coder, guarded, open_project, page_gate, project_path
 
@@ -46,3 +47,4 @@ with open_project() as project:
         st.caption(f"{summary['documents_with_warnings']} documents have ingest warnings (see Documents).")
     show_blind(project)
     st.caption(f"You are coding as **{md_escape(coder())}**." if coder() else "Enter your coder name in the sidebar to code.")
+    show_accounts(project)

@@ -15,7 +15,7 @@ LAYERS = [
     ("workbench.export",),
     ("workbench.topics",),
     ("workbench.autocode", "workbench.validation"),
-    ("workbench.coding",),
+    ("workbench.coding", "workbench.accounts"),
     ("workbench.codebook",),
     ("workbench.ingest",),
     ("workbench.history",),

@@ -212,3 +212,37 @@ def test_suggestion_decisions_come_across_with_their_codings(base, tmp_path):
     statuses = dict(base.db.execute("SELECT id, status FROM suggestions").fetchall())
     assert statuses == {1: "rejected", 2: "rejected", 3: "pending"}
     assert base.merge(tmp_path / "ann.db")["added"]["decisions"] == 0
+
+
+def test_suggestions_only_the_other_copy_has_come_across_once_with_their_runs(base, tmp_path):
+    base.split("ann", tmp_path / "ann.db")
+    with Project(tmp_path / "ann.db", create=False) as p:
+        p.codebook.update_code("demand", patterns={"phrases": ["order book", "OEM"]})
+        run = p.suggestions.run("rules", who="ann")
+        made = p.suggestions.list(limit=None)
+        assert len(made) >= 2
+        p.suggestions.accept([made[0]["id"]], "ann")
+        p.suggestions.reject([made[1]["id"]], "ann")
+    report = base.merge(tmp_path / "ann.db")
+    assert report["added"]["suggestions"] == len(made) and report["skipped"]["suggestions"] == 0
+    here = {(r["start"], r["end"], r["code_id"]): r for r in base.suggestions.list(None, limit=None)}
+    assert {(r["start"], r["end"], r["code_id"]) for r in made} == set(here)
+    accepted = here[(made[0]["start"], made[0]["end"], made[0]["code_id"])]
+    assert accepted["status"] == "accepted" and accepted["coding_id"] is not None
+    assert any(c["id"] == accepted["coding_id"] and c["coder"] == "ann" for c in base.codings.list())
+    assert here[(made[1]["start"], made[1]["end"], made[1]["code_id"])]["status"] == "rejected"
+    audit = base.suggestions.audit()
+    assert {a["run_method"] for a in audit} == {"rules"} and all(a["run_by"] == "ann" for a in audit)
+    assert run["run_id"] is not None
+    again = base.merge(tmp_path / "ann.db")
+    assert again["added"]["suggestions"] == 0 and not [x for x in again["not_placed"] if x["item"] == "suggestion"]
+
+
+def test_a_copy_for_a_coder_keeps_only_that_coders_account(base, tmp_path):
+    base.accounts.add("ann", "first-password", admin=True)
+    base.accounts.add("bo", "second-password")
+    base.split("bo", tmp_path / "bo.db")
+    with Project(tmp_path / "bo.db", create=False) as copy:
+        assert [a["name"] for a in copy.accounts.list()] == ["bo"]
+        assert copy.accounts.verify("bo", "second-password")
+        assert not copy.accounts.verify("ann", "first-password")

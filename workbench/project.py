@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from workbench.store.database import ProjectPart, open_database, resolve_db_path
 
 if TYPE_CHECKING:
+    from workbench.accounts.accessor import Accounts
     from workbench.autocode.accessor import Suggestions
     from workbench.codebook.accessor import ProjectCodebook
     from workbench.coding.accessor import Codings
@@ -82,6 +83,7 @@ class Project:
     exports: Exports = DomainAccessor("workbench.export.accessor:Exports")
     changes: Changes = DomainAccessor("workbench.history.accessor:Changes")
     validation: Validation = DomainAccessor("workbench.validation.accessor:Validation")
+    accounts: Accounts = DomainAccessor("workbench.accounts.accessor:Accounts")
 
     def history(self, coder: str | None = None, since: str | None = None, limit: int | None = 50) -> list[dict]:
         """The change log, newest first (see `project.changes.history`); under blind coding a non-lead viewer

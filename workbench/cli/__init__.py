@@ -1,6 +1,7 @@
 """The `workbench` command: each command is a short block over the Python API."""
 
 from workbench.cli import (  # noqa: F401  (registers the commands)
+    accounts,
     analysis,
     audit,
     autocode,
@@ -12,6 +13,7 @@ from workbench.cli import (  # noqa: F401  (registers the commands)
     history,
     maintenance,
     merge,
+    reconcile,
     segmentation,
     serve,
     topics,

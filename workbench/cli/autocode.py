@@ -45,6 +45,8 @@ def _print_gated(auto: dict) -> None:
                "the measured gate" + (f" (validation {auto['validation']})" if auto.get("validation") else ""))
     for code_id, how in on.items():
         click.echo(f"  {code_id}: {how['suggested']} by {how['method']} at {how['threshold']:.2f}")
+    if not on and not auto["off"]:
+        click.echo("The project has no codes yet: load a codebook first (`workbench codebook load FILE`).")
     if auto["off"]:
         click.echo(f"Not suggested by default ({len(auto['off'])} codes; `--method rules` runs the rules anyway):")
         for code_id, why in auto["off"].items():

@@ -234,6 +234,40 @@ class Codings(ProjectPart):
         blinding.check_agreement(self.db, self.viewer)
         return agreement(self.db, coder_a, coder_b, unit, codes, skip_uncoded, with_subcodes, documents)
 
+    def reconciliation_queue(self, coder_a: str, coder_b: str, team: str | None = None, codes: list[str] | None = None,
+                             documents: list[int | str] | None = None,
+                             include_decided: bool = False) -> list[dict[str, Any]]:
+        """The open disagreements of A and B to reconcile into the team's agreed set (workbench.coding.reconcile)."""
+        from workbench.coding import reconcile
+
+        reconcile.check_lead(self.db, self.viewer)
+        return reconcile.queue(self.db, coder_a, coder_b, team, codes, documents, include_decided)
+
+    def decide(self, item: str | dict[str, Any], action: str, by: str | None, coder_a: str, coder_b: str,
+               team: str | None = None, start: int | None = None, end: int | None = None) -> dict[str, Any]:
+        """Settle a queue item: keep_a, keep_b, keep_both, agree_custom (start, end) or reject; undoable."""
+        from workbench.coding import reconcile
+
+        reconcile.check_lead(self.db, self.viewer)
+        return reconcile.decide(self.db, item, action, by, coder_a, coder_b, team, start, end)
+
+    def adopt_agreements(self, coder_a: str, coder_b: str, by: str | None, team: str | None = None,
+                         codes: list[str] | None = None, documents: list[int | str] | None = None) -> dict[str, Any]:
+        """Give the team every segment and code both coders coded (one undoable change)."""
+        from workbench.coding import reconcile
+
+        reconcile.check_lead(self.db, self.viewer)
+        return reconcile.adopt_agreements(self.db, coder_a, coder_b, team, by, codes, documents)
+
+    def reconciliation_summary(self, coder_a: str, coder_b: str, team: str | None = None,
+                               codes: list[str] | None = None,
+                               documents: list[int | str] | None = None) -> dict[str, Any]:
+        """Agreement per code before (A vs B) and after (A vs team, B vs team) reconciliation."""
+        from workbench.coding import reconcile
+
+        reconcile.check_lead(self.db, self.viewer)
+        return reconcile.summary(self.db, coder_a, coder_b, team, codes, documents)
+
 
 def _not_found_hint(segment_text: str, phrase: str, width: int = 160) -> str:
     """What the segment says (shortened), and a word on capitals when only they differ."""

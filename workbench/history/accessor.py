@@ -27,9 +27,34 @@ def since_iso(since: str | dt.datetime | None) -> str | None:
     return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
-def describe(change: dict) -> str:
-    """One line on what a change did, from its rows."""
+def _names(db) -> dict[str, dict]:
+    """{"codes": {id: label}, "documents": {id: title}} for summaries in words rather than ids."""
+    from workbench.store.codes import code_rows
+    from workbench.store.documents import document_ids_by_title
+
+    return {"codes": {c["id"]: c["label"] for c in code_rows(db)},
+            "documents": {i: t for t, i in document_ids_by_title(db).items()}}
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def describe(change: dict, names: dict | None = None) -> str:
+    """One line on what a change did, from its rows; with names, codes by label and documents by title
+    (a code or document deleted since keeps its id)."""
+    names = names or {"codes": {}, "documents": {}}
     before, after = change["before"], change["after"]
+
+    def code(code_id) -> str:
+        label = names["codes"].get(code_id)
+        return f"{label!r}" if label else str(code_id)
+
+    def document(doc_id) -> str:
+        title = names["documents"].get(doc_id)
+        return f"«{_short(title)}»" if title else f"document {doc_id}"
+
     if "summary" in after:
         return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in after["summary"].items())
     table = change["target"]
@@ -37,24 +62,25 @@ def describe(change: dict) -> str:
     new = next(iter(after.get(table, [])), None)
     row = new or old or {}
     if table == "codings":
-        text = f"document {row.get('document_id')} {row.get('start')}-{row.get('end')} {row.get('code_id')}"
+        text = f"{code(row.get('code_id'))} on {document(row.get('document_id'))} {row.get('start')}-{row.get('end')}"
         if old and new and old.get("code_id") != new.get("code_id"):
-            text += f" (was {old.get('code_id')})"
+            text += f" (was {code(old.get('code_id'))})"
         return text
     if table == "codes":
         moved = sum(len(v) for k, v in before.items() if k != "codes")
         return f"{row.get('id')} {row.get('label')!r}" + (f", {moved} rows with it" if moved else "")
     if table == "attributes":
-        return f"document {row.get('document_id')} {row.get('name')} = {row.get('value') if new else '(deleted)'}"
+        return f"{document(row.get('document_id'))} {row.get('name')} = {row.get('value') if new else '(deleted)'}"
     if table == "suggestions":
-        return f"suggestion {row.get('id')} {row.get('code_id')}: {(old or {}).get('status')} -> {row.get('status')}"
+        return (f"suggestion {row.get('id')} {code(row.get('code_id'))}: {(old or {}).get('status')} -> "
+                f"{row.get('status')}")
     if table == "memos":
         return " ".join(str(row.get("text", "")).split())[:60]
     return str(change["target_id"] or "")
 
 
-def _public(change: dict) -> dict[str, Any]:
-    return {**change, "summary": describe(change)}
+def _public(change: dict, names: dict | None = None) -> dict[str, Any]:
+    return {**change, "summary": describe(change, names)}
 
 
 class Changes(ProjectPart):
@@ -66,11 +92,12 @@ class Changes(ProjectPart):
         rows before and after."""
         if limit is not None and int(limit) < 1:
             raise InvalidValueError("--limit must be at least 1")
-        return [_public(c) for c in log.list_changes(self.db, coder, since_iso(since), limit)]
+        names = _names(self.db)
+        return [_public(c, names) for c in log.list_changes(self.db, coder, since_iso(since), limit)]
 
     def get(self, change_id: int) -> dict[str, Any]:
         """One change with its summary and rows."""
-        return _public(log.get_change(self.db, change_id))
+        return _public(log.get_change(self.db, change_id), _names(self.db))
 
     def undo(self, change_id: int | None = None, last: int | None = None,
              coder: str | None = None) -> list[dict[str, Any]]:
@@ -79,7 +106,7 @@ class Changes(ProjectPart):
         [{undone, kind, summary, undo}]."""
         if (change_id is None) == (last is None):
             raise UndoError("give one change id or --last N", hint="see the changes with `workbench history`")
-        done = []
+        done, names = [], _names(self.db)
         with writing(self.db):
             if change_id is not None:
                 targets = [log.get_change(self.db, change_id)]
@@ -92,6 +119,6 @@ class Changes(ProjectPart):
                                     hint="see the changes with `workbench history`")
             for change in targets:
                 undo_id = undo_change(self.db, change["id"], coder)
-                done.append({"undone": change["id"], "kind": change["kind"], "summary": describe(change),
+                done.append({"undone": change["id"], "kind": change["kind"], "summary": describe(change, names),
                              "undo": undo_id})
         return done

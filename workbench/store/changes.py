@@ -14,7 +14,7 @@ from workbench.errors import NotFoundError
 
 # The tables the log covers, in the order their rows are restored (parents first), with their keys.
 KEYS = {"codes": ("id",), "codings": ("id",), "memos": ("id",), "suggestions": ("id",),
-        "attributes": ("document_id", "name")}
+        "attributes": ("document_id", "name"), "reconciliations": ("id",)}
 TABLES = tuple(KEYS)
 NOT_UNDOABLE = ("import", "merge", "split")
 _OFF = "_workbench_changes_off"

@@ -225,28 +225,59 @@ def _merge_suggestions(db, report) -> None:
     top, seg_top, run_top = _top(db, "suggestions"), report.pop("seg_top"), _top(db, "suggestion_runs")
     new = """other.suggestions o JOIN temp.merge_documents m ON m.other_id = o.document_id
              AND m.how = 'new' LEFT JOIN temp.merge_codings c ON c.other_id = o.coding_id"""
+    # Suggestions of a matched document that only the other copy has: placed on this project's segment with the
+    # same span and text (and, when accepted, only with their coding placed); the others are listed.
+    db.execute("DROP TABLE IF EXISTS temp.merge_only_there")
+    db.execute(
+        """CREATE TEMP TABLE merge_only_there AS
+           SELECT o.id AS other_id, hs.id AS segment_here, c.here_id AS coding_here,
+                  CASE WHEN o.segment_id IS NOT NULL AND hs.id IS NULL THEN 'its passage differs in this project'
+                       WHEN o.status = 'accepted' AND coalesce(c.how, '') NOT IN ('new', 'matched')
+                       THEN 'its coding was not placed' END AS problem
+           FROM other.suggestions o JOIN temp.merge_documents m ON m.other_id = o.document_id AND m.how != 'new'
+           LEFT JOIN main.suggestions h ON h.document_id = m.here_id AND h.start = o.start AND h."end" = o."end"
+                AND h.code_id = o.code_id AND h.source = o.source
+           LEFT JOIN other.segments os ON os.id = o.segment_id
+           LEFT JOIN main.segments hs ON hs.document_id = m.here_id AND hs.start = os.start AND hs."end" = os."end"
+                AND hs.text = os.text
+           LEFT JOIN temp.merge_codings c ON c.other_id = o.coding_id
+           WHERE h.id IS NULL""")
+    there = """other.suggestions o JOIN temp.merge_only_there t ON t.other_id = o.id AND t.problem IS NULL
+               JOIN temp.merge_documents m ON m.other_id = o.document_id"""
     # The runs of the suggestions copied come along under new ids, so each still names the run that made it.
-    _copy(db, "suggestion_runs", f"other.suggestion_runs o WHERE o.id IN (SELECT o.run_id FROM {new})",
-          {"id": f"o.id + {run_top}"})
+    _copy(db, "suggestion_runs", f"other.suggestion_runs o WHERE o.id IN (SELECT o.run_id FROM {new}) "
+                                 f"OR o.id IN (SELECT o.run_id FROM {there})", {"id": f"o.id + {run_top}"})
     report["added"]["suggestions"] = _copy(
         db, "suggestions", new, {"id": f"o.id + {top}", "document_id": "m.here_id",
                                  "segment_id": f"o.segment_id + {seg_top}", "coding_id": "c.here_id",
                                  "run_id": f"o.run_id + {run_top}"})
+    report["added"]["suggestions"] += _copy(
+        db, "suggestions", there, {"id": f"o.id + {_top(db, 'suggestions')}", "document_id": "m.here_id",
+                                   "segment_id": "t.segment_here", "coding_id": "t.coding_here",
+                                   "run_id": f"o.run_id + {run_top}"})
+    unplaced = list(db.query("SELECT t.other_id, t.problem, o.status FROM temp.merge_only_there t "
+                             "JOIN other.suggestions o ON o.id = t.other_id WHERE t.problem IS NOT NULL "
+                             "ORDER BY t.other_id"))
+    report["not_placed"] += [{"item": "suggestion", "other_id": r["other_id"], "status": r["status"],
+                              "reason": r["problem"]} for r in unplaced]
+    report["skipped"]["suggestions"] = len(unplaced)
     shared = """other.suggestions o JOIN temp.merge_documents m ON m.other_id = o.document_id AND m.how != 'new'
                 LEFT JOIN main.suggestions h ON h.document_id = m.here_id AND h.start = o.start
                      AND h."end" = o."end" AND h.code_id = o.code_id AND h.source = o.source
                 LEFT JOIN temp.merge_codings c ON c.other_id = o.coding_id"""
-    report["skipped"]["pending_suggestions"] = _count(db, f"SELECT count(*) FROM {shared} WHERE o.status = 'pending'")
+    report["skipped"]["pending_suggestions"] = _count(  # pending there, already here
+        db, f"SELECT count(*) FROM {shared} WHERE o.status = 'pending' AND h.id IS NOT NULL "
+            "AND o.id NOT IN (SELECT other_id FROM temp.merge_only_there)")
     report["matched"]["decisions"] = _count(
-        db, f"SELECT count(*) FROM {shared} WHERE o.status != 'pending' AND h.status = o.status")
+        db, f"SELECT count(*) FROM {shared} WHERE o.status != 'pending' AND h.status = o.status "
+            "AND o.id NOT IN (SELECT other_id FROM temp.merge_only_there)")
     decisions, lost = [], []
     for r in db.query(f"""SELECT o.id, o.status, o.decided_by, o.decided_at, h.id AS here_id, h.status AS here,
                                  c.here_id AS coding_id, c.how FROM {shared}
-                          WHERE o.status != 'pending' AND h.status IS NOT o.status ORDER BY o.id"""):
+                          WHERE o.status != 'pending' AND h.status IS NOT o.status
+                                AND o.id NOT IN (SELECT other_id FROM temp.merge_only_there) ORDER BY o.id"""):
         reason = None
-        if r["here_id"] is None:
-            reason = "no such suggestion in this project"
-        elif r["here"] != "pending":
+        if r["here"] != "pending":
             reason = f"decided {r['here']!r} in this project (kept)"
         elif r["status"] == "accepted" and r["how"] not in ("new", "matched"):
             reason = "its coding was not placed"
@@ -264,8 +295,10 @@ def _merge_suggestions(db, report) -> None:
 
 def keep_for_coder(db, coder: str, all_codings: bool, origin: str) -> dict:
     """In a fresh copy of a project: drop other coders' codings and memos (unless all_codings) and the change log
-    that names them, make `coder` the default coder, and log one `split` change; the counts kept."""
+    that names them, make `coder` the default coder, and log one `split` change; the counts kept. Only the coder's
+    own account (if any) stays: a laptop copy carries no one else's password hash."""
     with writing(db):
+        db.execute("DELETE FROM accounts WHERE name != ?", [coder])
         if not all_codings:
             others = "SELECT id FROM codings WHERE coder != ?"
             db.execute(f"UPDATE suggestions SET coding_id = NULL, status = 'pending', decided_by = NULL, "

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlite_utils.migrations import Migrations
 
+from workbench.store.reconcile_table import m012_reconciliation
+
 migrations = Migrations("workbench")
 
 
@@ -384,3 +386,14 @@ def m010_validations(db):
         );
         """
     )
+
+
+@migrations()
+def m011_accounts(db):
+    """Per-coder accounts of the browser app (see `workbench.store.accounts.ACCOUNTS_TABLE`)."""
+    from workbench.store.accounts import ACCOUNTS_TABLE
+
+    db.executescript(ACCOUNTS_TABLE)
+
+
+migrations()(m012_reconciliation)  # reconciliation decisions (store/reconcile_table.py)

@@ -1,4 +1,6 @@
-"""What every page shares: the project path, the coder name, the password gate and error display."""
+"""What every page shares: the project path, the coder name, the password gate and error display.
+
+Signing in to per-coder accounts is in `workbench.ui.signin`."""
 
 from __future__ import annotations
 
@@ -57,7 +59,13 @@ def open_project(create: bool = False):
 
 
 def coder() -> str | None:
-    """The coder name of this session (asked once on the sidebar), else $WORKBENCH_CODER."""
+    """The coder of this session: the signed-in name when the project has accounts, else the name typed once on
+    the sidebar, else $WORKBENCH_CODER."""
+    from workbench.ui.signin import accounts_required, signed_in_name
+
+    name = signed_in_name(project_path())
+    if name or accounts_required(project_path()):
+        return name
     return st.session_state.get("coder") or os.environ.get(CODER_ENV) or None
 
 
@@ -87,7 +95,13 @@ def configured_password() -> str | None:
 
 
 def password_gate() -> bool:
-    """True when no password is set or this session has entered it; otherwise show the login form."""
+    """True when this session may go on: signed in to an account when the project has accounts, else when no
+    team password is set or the session has entered it; otherwise show the sign-in or password form."""
+    from workbench.ui.signin import account_gate
+
+    ruled = account_gate(project_path())
+    if ruled is not None:
+        return ruled
     password = configured_password()
     if not password or st.session_state.get("_authenticated"):
         return True
