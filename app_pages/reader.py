@@ -1,5 +1,6 @@
 """Reader page: read a document turn by turn and code it by selecting text; codings as stripes, suggestions in place;
-passages like a coding or a selection ("More like this"), and the passages to code next."""
+passages like a coding or a selection ("More like this"), and the passages to code next. Reconcile mode walks the
+disagreements of two coders in the document and decides them into the team's agreed set."""
 
 import logging
 import time
@@ -18,6 +19,29 @@ page_gate()
 st.title("Reader")
 
 SIMILAR, NEXT = "reader_similar", "reader_next"
+
+
+def kappa(figures) -> str:
+    return "–" if not figures or figures.get("kappa") is None else f"{figures['kappa']:.2f}"
+
+
+def reconcile_summary(project, chosen: dict) -> None:
+    """Under the reader in reconcile mode: agreement per code before (A vs B) and after (each vs the team), and how
+    many disagreements are open and decided, over the documents both coders coded."""
+    try:
+        summary = project.codings.reconciliation_summary(chosen["a"], chosen["b"], chosen.get("team"))
+    except WorkbenchError as exc:
+        st.info(f"{exc.message} ({exc.hint})" if exc.hint else exc.message)
+        return
+    a, b, team = summary["coder_a"], summary["coder_b"], summary["team"]
+    st.markdown(f"**Reconciling {md_escape(a)} and {md_escape(b)} into {md_escape(team)}**: "
+                f"{summary['open']} open, {summary['decided']} decided over {len(summary['documents'])} documents")
+    rows = [{"code": c["label"], f"{a} vs {b} kappa": kappa(c["before"]), f"{a} vs {team} kappa": kappa(c["a_team"]),
+             f"{b} vs {team} kappa": kappa(c["b_team"])} for c in summary["codes"]]
+    if rows:
+        st.dataframe(rows, hide_index=True)
+    st.caption("Agreement by segment, per code: before (the two coders) and after (each coder against the agreed "
+               "set). Undo a decision with Ctrl+Z in the reader or on the History page.")
 
 
 def similar_list() -> None:
@@ -59,6 +83,9 @@ def reader_panel(doc_id: int, coder: str | None, view: ReaderView) -> None:
         data = reader_data(project, doc_id, coder, view)
     data["run"] = time.time_ns()  # a new value each run: the reader redraws even when nothing else changed
     reader(data, key=f"reader_{doc_id}", on_action=on_action)
+    if view.reconcile is not None:
+        with open_project() as project:
+            reconcile_summary(project, view.reconcile)
     similar_list()
 
 
@@ -99,12 +126,27 @@ with open_project() as project:
                                       select_all=False)
     shown_codes = top[2].multiselect("Codes (with sub-codes)", list(paths), format_func=paths.get, key="reader_codes",
                                      placeholder="every code", select_all=False)
-    suggestions = top[3].toggle("Suggestions", value=True, key="reader_suggestions")
+    row = st.columns([1.8, 2, 2, 2, 3], vertical_alignment="center")
+    reconciling = row[0].toggle("Reconcile", key="reader_reconcile",
+                                help="Walk the disagreements of two coders in this document and decide each into "
+                                     "the team's agreed set")
+    suggestions = top[3].toggle("Suggestions", value=True, key="reader_suggestions", disabled=reconciling)
+    chosen = None
+    if reconciling:
+        pair = [c for c in coders if c != coder] or coders
+        chosen = {"a": row[1].selectbox("Coder A", coders, index=coders.index(pair[0]) if pair else None,
+                                        key="reader_rec_a"),
+                  "b": row[2].selectbox("Coder B", coders, index=coders.index(pair[1]) if len(pair) > 1 else None,
+                                        key="reader_rec_b"),
+                  "team": row[3].text_input("Agreed set kept under", key="reader_rec_team",
+                                            placeholder="the project's team name").strip() or None}
+        row[4].caption("Disagreements are outlined, with ≠ in the margin: n / k move through them; 1 keep A, "
+                       "2 keep B, 3 keep both, x reject, or select words in the passage to agree on them.")
     document = next(d for d in documents if d["id"] == doc_id)
     attributes = " · ".join(f"{k}: {v}" for k, v in (document.get("attributes") or {}).items())
     st.caption(f"{document['type'].replace('_', ' ')} · {document.get('word_count', 0):,} words"
                + (f" · {attributes}" if attributes else ""))
-view = ReaderView(coders=shown_coders or None, codes=shown_codes or None, suggestions=suggestions,
+view = ReaderView(coders=shown_coders or None, codes=shown_codes or None, suggestions=suggestions, reconcile=chosen,
                   target={"start": target["start"], "end": target["end"]} if target and "start" in target else None)
 reader_panel(doc_id, coder, view)
 with open_project() as project:

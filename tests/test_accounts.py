@@ -147,3 +147,20 @@ def test_cli_add_reset_list_admin_remove(run, tmp_path):
     with Project(tmp_path / "cli.db") as project:
         assert project.accounts.verify("bob", "bob's new one") and not project.accounts.verify("ann", "ann password")
         assert {"ann", "bob"} <= {c["name"] for c in project.codings.coders()}
+
+
+def test_account_changes_are_logged_without_secrets_and_undo_leaves_them_alone(project):
+    from workbench.store.undo import UndoError
+
+    project.accounts.add("ann", "first-password", admin=True)
+    project.accounts.add("bo", "second-password", by="ann")
+    project.accounts.reset_password("bo", "third-password", by="ann")
+    project.accounts.set_admin("bo", True, by="ann")
+    kinds = [c["kind"] for c in project.changes.history()]
+    assert kinds[:4] == ["account.admin", "account.reset", "account.add", "account.add"]
+    logged = " ".join(str(c["before"]) + str(c["after"]) for c in project.changes.history())
+    assert "password" not in logged.replace("account", "") and "$argon2" not in logged
+    with pytest.raises(UndoError, match="changed an account"):
+        project.undo(project.changes.history()[0]["id"])
+    with pytest.raises(UndoError, match="no change to undo"):
+        project.undo(last=1)

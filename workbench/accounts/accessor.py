@@ -16,6 +16,14 @@ from workbench.store.codings import add_coder
 from workbench.store.database import ProjectPart, writing
 
 
+def _log(db, kind: str, name: str, by: str | None, **details) -> None:
+    """One line in the change log for an account change: who, whose account, what; never a password or hash.
+    Undo leaves these alone (`workbench accounts` changes them back)."""
+    from workbench.store.changes import record_change
+
+    record_change(db, kind, "accounts", name, None, {"summary": {"account": name, **details}}, coder=by)
+
+
 def _name(name: str) -> str:
     return " ".join(str(name or "").split())
 
@@ -57,6 +65,7 @@ class Accounts(ProjectPart):
                 raise AccountError(f"{name} already has an account",
                                    hint=f"reset the password with `workbench accounts reset {name}`")
             store.insert_account(self.db, name, hashed, admin, not first if must_change is None else must_change)
+            _log(self.db, "account.add", name, by, admin=admin)
         return store.get_account(self.db, name)
 
     def verify(self, name: str, password: str) -> bool:
@@ -77,6 +86,7 @@ class Accounts(ProjectPart):
         hashed = hash_password(new)
         with writing(self.db):
             store.set_password_hash(self.db, account["name"], hashed, must_change)
+            _log(self.db, "account.reset", account["name"], by)
         return store.get_account(self.db, account["name"])
 
     def change_own_password(self, name: str, old: str, new: str) -> dict[str, Any]:
@@ -87,6 +97,7 @@ class Accounts(ProjectPart):
         hashed = hash_password(new)
         with writing(self.db):
             store.set_password_hash(self.db, account["name"], hashed, must_change=False)
+            _log(self.db, "account.password", account["name"], account["name"])
         return store.get_account(self.db, account["name"])
 
     def set_admin(self, name: str, admin: bool = True, by: str | None = None) -> dict[str, Any]:
@@ -97,6 +108,7 @@ class Accounts(ProjectPart):
             if not admin:
                 self._keep_an_admin(account["name"])
             store.set_admin_flag(self.db, account["name"], admin)
+            _log(self.db, "account.admin", account["name"], by, admin=admin)
         return store.get_account(self.db, account["name"])
 
     def remove(self, name: str, by: str | None = None) -> dict[str, Any]:
@@ -108,6 +120,7 @@ class Accounts(ProjectPart):
             if store.account_count(self.db) > 1:
                 self._keep_an_admin(account["name"])
             store.delete_account(self.db, account["name"])
+            _log(self.db, "account.remove", account["name"], by)
         return account
 
     def _existing(self, name: str) -> dict[str, Any]:

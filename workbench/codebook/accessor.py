@@ -51,8 +51,15 @@ class ProjectCodebook(ProjectPart):
         return list_examples(self.db, codebook)
 
     def codes(self) -> list[dict[str, Any]]:
-        """Every code in tree order with depth, parent and coding count."""
-        return stored.code_rows(self.db)
+        """Every code in tree order with depth, parent and coding count (under blind coding, a viewer who is not a
+        lead counts only their own codings of the blinded codes)."""
+        from workbench.store.blinding import hides_all, private_codes
+        from workbench.store.sql import Private
+
+        private = private_codes(self.db, self.viewer)
+        if hides_all(self.db, self.viewer):
+            private = Private(self.viewer, tuple(r["id"] for r in self.db.query("SELECT id FROM codes")))
+        return stored.code_rows(self.db, private)
 
     def to_yaml(self, name: str | None = None) -> str:
         """The project's codebook as YAML text."""

@@ -27,15 +27,21 @@ class Codings(ProjectPart):
 
     def _coder(self, coder: str | None) -> str | None:
         """The coder a read is limited to: as asked, or the viewer's own while blind coding hides others."""
-        return blinding.visible_coder(self.db, self.viewer, coder)
+        return blinding.codings_coder(self.db, self.viewer, coder)
+
+    def _private(self):
+        """The codings of other coders a read leaves out under blind coding of a code set (None: none)."""
+        return blinding.private_codes(self.db, self.viewer)
 
     def blind(self) -> dict[str, Any]:
-        """Whether blind coding is on, the leads, and whether this project's viewer sees only their own codings."""
+        """Whether blind coding is on and for which codes, the leads, and whether this project's viewer sees only
+        their own codings (of every code, or of the blind codes)."""
         return blinding.status(self.db, self.viewer)
 
-    def set_blind(self, on: bool, by: str | None = None) -> bool:
-        """Turn blind coding on or off; once leads are named only a lead (`by`) may (logged in the change log)."""
-        return blinding.set_blind(self.db, on, by if by is not None else self.viewer)
+    def set_blind(self, on: bool, by: str | None = None, codes: list[str] | None = None) -> bool:
+        """Turn blind coding on (for the whole project, or for `codes` and their sub-codes) or off; once leads are
+        named only a lead (`by`) may (logged in the change log)."""
+        return blinding.set_blind(self.db, on, by if by is not None else self.viewer, codes)
 
     def reveal(self, by: str | None = None) -> bool:
         """A lead reveals everyone's codings and the agreement figures: blind coding off."""
@@ -60,9 +66,10 @@ class Codings(ProjectPart):
         return stored.add_coder(self.db, name)
 
     def coders(self) -> list[dict[str, Any]]:
-        """Every coder with their coding count (only the viewer while blind coding hides the others)."""
-        everyone = stored.list_coders(self.db)
-        if blinding.hides_others(self.db, self.viewer):
+        """Every coder with their coding count (only the viewer while blind coding hides the others; without
+        other coders' codings of the blind codes while a code set is blind)."""
+        everyone = stored.list_coders(self.db, self._private())
+        if blinding.hides_all(self.db, self.viewer):
             return [c for c in everyone if c["name"] == self.viewer]
         return everyone
 
@@ -193,7 +200,8 @@ class Codings(ProjectPart):
         if code:
             get_code(self.db, code)
             code_ids = descendants(self.db, code) if with_subcodes else [code]
-        return stored.list_codings(self.db, code_ids, self._coder(coder), self._doc_id(document), source)
+        return stored.list_codings(self.db, code_ids, self._coder(coder), self._doc_id(document), source,
+                                   self._private())
 
     def add_memo(self, text: str, document: int | str | None = None, code: str | None = None,
                  coding: int | None = None, author: str | None = None) -> int:
@@ -210,29 +218,40 @@ class Codings(ProjectPart):
         from workbench.coding.queries import excerpts
 
         chosen = ExcerptFilter.of(filters, **criteria)
-        return excerpts(self.db, ExcerptFilter.of(chosen, coder=self._coder(chosen.coder)))
+        return excerpts(self.db, ExcerptFilter.of(chosen, coder=self._coder(chosen.coder)), self._private())
 
     def matrix(self, cols: str = "document", count: str = "segments", coder: str | None = None, rollup: bool = True):
         """Codes x documents / document types / attribute values (`attribute:NAME`), as a DataFrame."""
         from workbench.coding.queries import matrix
 
-        return matrix(self.db, cols, count, self._coder(coder), rollup)
+        return matrix(self.db, cols, count, self._coder(coder), rollup, self._private())
 
     def cooccurrence(self, unit: str = "segment", coder: str | None = None, rollup: bool = False):
         """Codes x codes: segments (or documents) carrying both."""
         from workbench.coding.queries import cooccurrence
 
-        return cooccurrence(self.db, unit, self._coder(coder), rollup)
+        return cooccurrence(self.db, unit, self._coder(coder), rollup, self._private())
 
     def agreement(self, coder_a: str, coder_b: str, unit: str = "segment", codes: list[str] | None = None,
                   skip_uncoded: bool = False, with_subcodes: bool = False,
                   documents: list[int | str] | None = None) -> dict[str, Any]:
         """Percent agreement, Cohen's kappa and Krippendorff's alpha between two coders, with disagreements,
-        over the documents both coded (or `documents`, ids or titles); the result names the documents used."""
+        over the documents both coded (or `documents`, ids or titles); the result names the documents used.
+        While a code set is blind, a viewer who is not a lead gets no figures on those codes: their rows are left
+        out and the pooled figures computed without them (`hidden_codes` names them)."""
         from workbench.coding.agreement import agreement
 
         blinding.check_agreement(self.db, self.viewer)
-        return agreement(self.db, coder_a, coder_b, unit, codes, skip_uncoded, with_subcodes, documents)
+        hidden: list[str] = []
+        if codes is None and blinding.private_codes(self.db, self.viewer) is not None:
+            every = agreement(self.db, coder_a, coder_b, unit, None, skip_uncoded, with_subcodes, documents)
+            used = [c["code"] for c in every["codes"]]
+            codes = blinding.agreement_codes(self.db, self.viewer, None, used, with_subcodes)
+            hidden = [c for c in used if c not in codes]
+        else:
+            codes = blinding.agreement_codes(self.db, self.viewer, codes, [], with_subcodes)
+        result = agreement(self.db, coder_a, coder_b, unit, codes, skip_uncoded, with_subcodes, documents)
+        return {**result, "hidden_codes": hidden} if hidden else result
 
     def reconciliation_queue(self, coder_a: str, coder_b: str, team: str | None = None, codes: list[str] | None = None,
                              documents: list[int | str] | None = None,

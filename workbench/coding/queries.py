@@ -10,6 +10,7 @@ from workbench.store.attributes import attribute_rows
 from workbench.store.codes import ancestor_chains, code_rows, descendants, get_code
 from workbench.store.codings import coded_segment_rows, excerpt_rows
 from workbench.store.documents import document_types
+from workbench.store.sql import Private
 
 
 def code_paths(db, separator: str = " / ", codes: Sequence[Mapping[str, Any]] | None = None) -> dict[str, str]:
@@ -31,9 +32,12 @@ def code_paths(db, separator: str = " / ", codes: Sequence[Mapping[str, Any]] | 
     return paths
 
 
-def excerpts(db, filters: ExcerptFilter | None = None):
-    """Coded excerpts as a pandas DataFrame, one row per coding, with document attributes as columns."""
+def excerpts(db, filters: ExcerptFilter | None = None, private: Private | None = None):
+    """Coded excerpts as a pandas DataFrame, one row per coding, with document attributes as columns; without
+    the codings `private` hides (by default those an enclosing `blind.reading_as` block hides)."""
     import pandas as pd
+
+    from workbench.coding.blind import reading_private
 
     filters = filters or ExcerptFilter()
     code, speaker = filters.code, filters.speaker
@@ -41,7 +45,8 @@ def excerpts(db, filters: ExcerptFilter | None = None):
     if code:
         get_code(db, code)
         ids = descendants(db, code) if filters.with_subcodes else [code]
-    frame = pd.DataFrame(excerpt_rows(db, ids, filters.coder, filters.doc_type, filters.attributes),
+    frame = pd.DataFrame(excerpt_rows(db, ids, filters.coder, filters.doc_type, filters.attributes,
+                                              private or reading_private(db)),
                          columns=["coding_id", "code_id", "document_id", "title", "type", "speaker", "page",
                                   "time_start", "start", "end", "text", "coder", "memo", "source", "created_at"])
     if speaker:
@@ -55,11 +60,12 @@ def excerpts(db, filters: ExcerptFilter | None = None):
     return frame.reset_index(drop=True)
 
 
-def coded_segments(db, coder: str | None = None, rollup: bool = True):
-    """DataFrame of (segment_id, document_id, code_id); with rollup a sub-code also counts for its parents."""
+def coded_segments(db, coder: str | None = None, rollup: bool = True, private: Private | None = None):
+    """DataFrame of (segment_id, document_id, code_id); with rollup a sub-code also counts for its parents
+    (the codings `private` hides count for nothing)."""
     import pandas as pd
 
-    frame = pd.DataFrame(coded_segment_rows(db, coder), columns=["segment_id", "document_id", "code_id"])
+    frame = pd.DataFrame(coded_segment_rows(db, coder, private), columns=["segment_id", "document_id", "code_id"])
     if rollup and not frame.empty:
         chains = ancestor_chains(db)
         frame["code_id"] = frame["code_id"].map(lambda c: chains.get(c, [c]))
@@ -72,10 +78,11 @@ def _ordered(frame, db):
     return frame.reindex([c for c in order if c in frame.index])
 
 
-def matrix(db, cols: str = "document", count: str = "segments", coder: str | None = None, rollup: bool = True):
+def matrix(db, cols: str = "document", count: str = "segments", coder: str | None = None, rollup: bool = True,
+           private: Private | None = None):
     """Codes (rows) by documents or by the values of an attribute (`attribute:NAME`), or by document type.
 
-    count: 'segments' (coded segments) or 'documents' (documents with at least one).
+    count: 'segments' (coded segments) or 'documents' (documents with at least one); `private`: codings left out.
     """
     import pandas as pd
 
@@ -83,7 +90,7 @@ def matrix(db, cols: str = "document", count: str = "segments", coder: str | Non
 
     if count not in ("segments", "documents"):
         raise InvalidValueError(f"cannot count {count!r}", hint="count segments or documents")
-    coded = coded_segments(db, coder, rollup)
+    coded = coded_segments(db, coder, rollup, private)
     docs = pd.DataFrame(document_types(db), columns=["document_id", "title", "type"])
     coded = coded.merge(docs, on="document_id")
     if cols == "document":
@@ -105,15 +112,17 @@ def matrix(db, cols: str = "document", count: str = "segments", coder: str | Non
     return _ordered(table, db).fillna(0).astype(int)
 
 
-def cooccurrence(db, unit: str = "segment", coder: str | None = None, rollup: bool = False):
-    """Codes x codes: how many segments (or documents) carry both codes; the diagonal counts each code."""
+def cooccurrence(db, unit: str = "segment", coder: str | None = None, rollup: bool = False,
+                 private: Private | None = None):
+    """Codes x codes: how many segments (or documents) carry both codes; the diagonal counts each code (the
+    codings `private` hides left out)."""
     import pandas as pd
 
     from workbench.errors import InvalidValueError
 
     if unit not in ("segment", "document"):
         raise InvalidValueError(f"unknown unit {unit!r}", hint="use segment or document")
-    coded = coded_segments(db, coder, rollup)
+    coded = coded_segments(db, coder, rollup, private)
     key = "segment_id" if unit == "segment" else "document_id"
     pairs = coded[[key, "code_id"]].drop_duplicates()
     if pairs.empty:

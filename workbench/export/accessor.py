@@ -14,29 +14,34 @@ class Exports(ProjectPart):
     """What one project can be written as, and read from."""
 
     def _visible(self, chosen: ExcerptFilter) -> ExcerptFilter:
-        """The filter limited to the viewer's own codings while blind coding hides the others."""
-        from workbench.coding.blind import visible_coder
+        """The filter limited to the viewer's own codings while blind coding of the whole project hides the others
+        (blind coding of a code set: reads inside `reading_as` leave out the others' codings of those codes)."""
+        from workbench.coding.blind import codings_coder
 
-        return ExcerptFilter.of(chosen, coder=visible_coder(self.db, self.viewer, chosen.coder))
+        return ExcerptFilter.of(chosen, coder=codings_coder(self.db, self.viewer, chosen.coder))
 
     def excerpt_table(self, filters: ExcerptFilter | None = None, pseudonymiser=None, **criteria):
         """The excerpt export table (one row per coding, fixed columns, attributes sorted) as a DataFrame."""
+        from workbench.coding.blind import reading_as
         from workbench.export.excerpts import excerpt_table
 
-        return excerpt_table(self.db, self._visible(ExcerptFilter.of(filters, **criteria)), pseudonymiser)
+        with reading_as(self.db, self.viewer):
+            return excerpt_table(self.db, self._visible(ExcerptFilter.of(filters, **criteria)), pseudonymiser)
 
     def briefing_content(self, options=None, filters: ExcerptFilter | None = None, pseudonymiser=None, **criteria):
         """The content of a briefing per theme: definition, counts by region/firm type, chosen quotations;
         criteria are BriefingOptions or ExcerptFilter fields."""
         from dataclasses import fields, replace
 
+        from workbench.coding.blind import reading_as
         from workbench.export.briefing import BriefingOptions, build_briefing
 
         option_names = {f.name for f in fields(BriefingOptions)}
         options = replace(options or BriefingOptions(), **{k: v for k, v in criteria.items() if k in option_names})
         options = replace(options, title=options.title or f"Briefing: {self.path.stem}")
         chosen = ExcerptFilter.of(filters, **{k: v for k, v in criteria.items() if k not in option_names})
-        return build_briefing(self.db, options, self._visible(chosen), pseudonymiser)
+        with reading_as(self.db, self.viewer):
+            return build_briefing(self.db, options, self._visible(chosen), pseudonymiser)
 
     def render(self, scope: str, fmt: str, name: str | None = None, **options) -> tuple[bytes, dict[str, Any]]:
         """The bytes of one export and what it holds; options are those of the scope's content

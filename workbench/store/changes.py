@@ -145,8 +145,9 @@ def list_changes(db, coder: str | None = None, since: str | None = None, limit: 
         params.append(since)
     if in_effect:
         conditions.append("undone_by IS NULL")
-    if undoable:
-        conditions.append(f"kind NOT IN ('undo', {', '.join('?' * len(NOT_UNDOABLE))})")
+    if undoable:  # settings changes (blind coding, accounts) are changed back by their own commands
+        conditions.append(f"kind NOT IN ('undo', {', '.join('?' * len(NOT_UNDOABLE))}) "
+                          "AND kind NOT LIKE 'blind.%' AND kind NOT LIKE 'account.%'")
         params += NOT_UNDOABLE
     sql = f"SELECT * FROM changes WHERE {' AND '.join(conditions)} ORDER BY id DESC"
     if limit is not None:

@@ -62,11 +62,16 @@ def load_codebook(db, codebook: Codebook, source_path: str | None = None, by: st
     return {"codebook": codebook.name, "added": added, "updated": updated, "not_in_file": kept}
 
 
-def code_rows(db) -> list[dict]:
-    """Every code with its parent, position and coding count, in tree order."""
+def code_rows(db, private=None) -> list[dict]:
+    """Every code with its parent, position and coding count, in tree order; `private` (a `sql.Private`) leaves
+    other coders' codings of its codes out of the counts (blind coding)."""
+    from workbench.store.sql import Where
+
+    hidden = Where().private(private)
+    also = "".join(f" AND {condition}" for condition in hidden.conditions)
     rows = list(db.query(
-        """SELECT c.*, (SELECT count(*) FROM codings g WHERE g.code_id = c.id) AS codings
-           FROM codes c ORDER BY c.codebook, c.position"""))
+        f"""SELECT c.*, (SELECT count(*) FROM codings g WHERE g.code_id = c.id{also}) AS codings
+            FROM codes c ORDER BY c.codebook, c.position""", hidden.params))
     for row in rows:
         for key in ("include", "exclude", "examples"):
             row[key] = json.loads(row[key])

@@ -8,7 +8,7 @@ from workbench.errors import CodingError, NotFoundError
 from workbench.store.changes import capture, recapture, record_change, record_changes, record_edits
 from workbench.store.database import writing
 from workbench.store.documents import resolve_document
-from workbench.store.sql import Where, one_row
+from workbench.store.sql import Private, Where, one_row
 
 
 def _now() -> str:
@@ -25,11 +25,12 @@ def add_coder(db, name: str) -> str:
     return name
 
 
-def list_coders(db) -> list[dict]:
-    """Every coder with the number of codings they made."""
+def list_coders(db, private: Private | None = None) -> list[dict]:
+    """Every coder with the number of codings they made (without those `private` hides)."""
+    where = Where("g.coder = c.name").private(private)
     return list(db.query(
-        """SELECT c.name, c.created_at, (SELECT count(*) FROM codings g WHERE g.coder = c.name) AS codings
-           FROM coders c ORDER BY c.name"""))
+        f"""SELECT c.name, c.created_at, (SELECT count(*) FROM codings g {where.clause()}) AS codings
+            FROM coders c ORDER BY c.name""", where.params))
 
 
 def check_coder(db, coder: str) -> None:
@@ -137,10 +138,11 @@ def find_codings(db, document=None, start: int | None = None, end: int | None = 
 
 
 def list_codings(db, code_ids: list[str] | None = None, coder: str | None = None,
-                 document_id: int | None = None, source: str | None = None) -> list[dict]:
-    """Codings with their document title and code label, in document order."""
+                 document_id: int | None = None, source: str | None = None,
+                 private: Private | None = None) -> list[dict]:
+    """Codings with their document title and code label, in document order (without those `private` hides)."""
     where = Where().among("g.code_id", code_ids).equal("g.coder", coder)
-    where.equal("g.document_id", document_id).equal("g.source", source)
+    where.equal("g.document_id", document_id).equal("g.source", source).private(private)
     sql = f"""SELECT g.id, g.document_id, d.title, g.start, g."end", g.code_id, c.label AS code_label, g.coder,
                      g.created_at, g.memo, g.source, g.snippet
               FROM codings g JOIN documents d ON d.id = g.document_id JOIN codes c ON c.id = g.code_id
@@ -257,16 +259,19 @@ _CODED_SEGMENTS = """
     {where}"""
 
 
-def coded_segment_rows(db, coder: str | None = None) -> list[dict]:
-    """(segment_id, document_id, code_id) of each segment a coding overlaps (of one coder when given)."""
-    where = Where().equal("g.coder", coder)
+def coded_segment_rows(db, coder: str | None = None, private: Private | None = None) -> list[dict]:
+    """(segment_id, document_id, code_id) of each segment a coding overlaps (of one coder when given; without
+    the codings `private` hides)."""
+    where = Where().equal("g.coder", coder).private(private)
     return list(db.query(_CODED_SEGMENTS.format(where=where.clause()), where.params))
 
 
 def excerpt_rows(db, code_ids: list[str] | None = None, coder: str | None = None, doc_type: str | None = None,
-                 attributes: dict[str, str] | None = None) -> list[dict]:
-    """Codings with their document and the segment where each starts (speaker, page, time), in document order."""
+                 attributes: dict[str, str] | None = None, private: Private | None = None) -> list[dict]:
+    """Codings with their document and the segment where each starts (speaker, page, time), in document order
+    (without those `private` hides)."""
     where = Where().among("g.code_id", code_ids).equal("g.coder", coder).documents(doc_type, attributes)
+    where.private(private)
     sql = f"""
         SELECT g.id AS coding_id, g.code_id, d.id AS document_id, d.title, d.type,
                s.speaker, s.page, s.time_start, g.start, g."end", g.snippet AS text, g.coder, g.memo, g.source,

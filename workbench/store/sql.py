@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from workbench.store.attributes import attribute_conditions
+
+
+@dataclass(frozen=True)
+class Private:
+    """Codings of these codes are private to their coder: `viewer` sees only their own (blind coding of a code
+    set)."""
+
+    viewer: str
+    codes: tuple[str, ...]
 
 
 class Where:
@@ -32,6 +42,14 @@ class Where:
         if values is not None:
             values = list(values)
             self.add(f"{column} IN ({','.join('?' * len(values))})", *values)
+        return self
+
+    def private(self, private: Private | None, coder_column: str = "g.coder", code_column: str = "g.code_id") -> Where:
+        """Drop other coders' codings of the private codes: NOT (coder != viewer AND code IN codes); no
+        restriction when private is None."""
+        if private is not None and private.codes:
+            marks = ",".join("?" * len(private.codes))
+            self.add(f"NOT ({coder_column} != ? AND {code_column} IN ({marks}))", private.viewer, *private.codes)
         return self
 
     def documents(self, doc_type: str | None, attributes: dict[str, str] | None, alias: str = "d") -> Where:

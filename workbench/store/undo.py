@@ -52,6 +52,9 @@ def _check_undoable(db, change: dict) -> None:
     if change["kind"].startswith("blind."):
         raise UndoError(f"{label} turned blind coding {change['kind'][6:]} and is not undone here",
                         hint="turn it back with `workbench blind on|off`")
+    if change["kind"].startswith("account."):
+        raise UndoError(f"{label} changed an account and is not undone here",
+                        hint="change it back with `workbench accounts` (or the Project page)")
     if change["kind"] in log.NOT_UNDOABLE:
         raise UndoError(f"{label} is {'an' if change['kind'] == 'import' else 'a'} {change['kind']} and cannot be undone "
                         "here", hint=f"restore the backup taken before the {change['kind']} (`workbench backup`)")

@@ -133,6 +133,7 @@ class Validation(ProjectPart):
         """The machine as a coder: agreement (percent, Cohen's kappa, Krippendorff's alpha) per code between a
         coder and what each code's chosen method suggests at its threshold, over the passages of the newest
         validation of that coder; every passage was scored by classifiers that never saw its document."""
+        from workbench.coding.blind import check_agreement
         from workbench.errors import NotFoundError
         from workbench.validation.machine import agreement_with_machine
 
@@ -140,4 +141,6 @@ class Validation(ProjectPart):
         if latest is None:
             raise NotFoundError("no validation yet" + (f" of {coder}'s codings" if coder else ""),
                                 hint="run `workbench validate` first")
+        if latest["coder"] != self.viewer:  # another coder's figures: hidden while blind, as any agreement
+            check_agreement(self.db, self.viewer)
         return agreement_with_machine(self.db, latest)

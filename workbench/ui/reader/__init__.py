@@ -1,7 +1,7 @@
 """The reader component (Streamlit custom components v2, inline HTML/CSS/JS, no iframe, no build step).
 
-The JavaScript is in text.js, picker.js, card.js, reader.js, selection.js and suggestions.js next to this file,
-joined into one module.
+The JavaScript is in text.js, picker.js, card.js, reader.js, selection.js, suggestions.js and reconcile.js next
+to this file, joined into one module.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 HERE = Path(__file__).parent
-SCRIPTS = ("text.js", "picker.js", "card.js", "reader.js", "selection.js", "suggestions.js")
+SCRIPTS = ("text.js", "picker.js", "card.js", "reader.js", "selection.js", "suggestions.js", "reconcile.js")
 
 
 @cache

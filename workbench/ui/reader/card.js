@@ -28,7 +28,7 @@ class DetailCard {
   // The coder's own codings first, then other coders', then suggestions.
   order(items) {
     const me = this.reader.data.coder;
-    const rank = (x) => (x.kind === "suggestion" ? 2 : x.coder === me ? 0 : 1);
+    const rank = (x) => (x.kind === "disagreement" ? -1 : x.kind === "suggestion" ? 2 : x.coder === me ? 0 : 1);
     return items.slice().sort((a, b) => rank(a) - rank(b));
   }
 
@@ -39,7 +39,10 @@ class DetailCard {
     close.title = "Close (Esc)";
     close.addEventListener("click", () => this.close());
     this.box.appendChild(close);
-    for (const item of this.order(items)) this.box.appendChild(item.kind === "suggestion" ? this.suggestion(item) : this.coding(item));
+    for (const item of this.order(items)) {
+      this.box.appendChild(item.kind === "disagreement" ? this.disagreement(item)
+        : item.kind === "suggestion" ? this.suggestion(item) : this.coding(item));
+    }
     this.box.hidden = false;
     this.shown = items;
     placeBox(this.box, at, 380, 200);

@@ -3,8 +3,9 @@
 `reader_data` gathers one document's segments, codings, pending suggestions and codes as JSON-ready data
 (the browser inserts every string as a text node). `apply_action` carries out one action sent back by the
 reader: code a selection (its offsets checked against the text the coder saw), remove, recode, write a memo,
-accept or reject a suggestion, pin or unpin a code, undo the coder's last change (from the change log), or find
-the passages most like a coding or a selection ("More like this").
+accept or reject a suggestion, pin or unpin a code, undo the coder's last change (from the change log), find
+the passages most like a coding or a selection ("More like this"), or decide a disagreement of two coders in
+reconcile mode (see `workbench.ui.reader.reconcile`).
 """
 
 from __future__ import annotations
@@ -16,16 +17,19 @@ from typing import Any
 from workbench.errors import CodingError, NotFoundError
 from workbench.render import clock, code_styles, label_text_color
 from workbench.ui.pickers import code_paths
+from workbench.ui.reader.reconcile import decide_item, reconcile_entries
 
 
 @dataclass
 class ReaderView:
-    """What the coder chose to see: codings of some coders and codes (with their sub-codes), suggestions or not."""
+    """What the coder chose to see: codings of some coders and codes (with their sub-codes), suggestions or not;
+    in reconcile mode (`reconcile`: {a, b, team}) the disagreements of coders A and B instead of suggestions."""
 
     coders: list[str] | None = None
     codes: list[str] | None = None
     suggestions: bool = True
     target: dict[str, int] | None = None
+    reconcile: dict[str, Any] | None = None
     message: str = ""
     error: str = ""
 
@@ -65,11 +69,15 @@ def reader_data(project, document_id: int, coder: str | None, view: ReaderView |
     document = project.documents.get(document_id)
     codes = project.codebook.codes()
     shown_codes = with_subcodes(codes, view.codes) if view.codes else None
+    reconcile = reconcile_entries(project, document_id, view.reconcile) if view.reconcile is not None else None
+    shown_coders = view.coders
+    if reconcile and shown_coders is None and not reconcile["refused"]:  # the two coders and the agreed set
+        shown_coders = [c for c in (reconcile["a"], reconcile["b"], reconcile["team"]) if c]
     codings = [c for c in project.codings.list(document=document_id)
-               if (view.coders is None or c["coder"] in view.coders)
+               if (shown_coders is None or c["coder"] in shown_coders)
                and (shown_codes is None or c["code_id"] in shown_codes)]
     suggestions = []
-    if view.suggestions:
+    if view.suggestions and reconcile is None:
         suggestions = [s for s in project.suggestions.list(document=document_id)
                        if shown_codes is None or s["code_id"] in shown_codes]
         if suggestions:  # how often suggestions like each were right when measured (None: not measured)
@@ -88,7 +96,8 @@ def reader_data(project, document_id: int, coder: str | None, view: ReaderView |
                         for s in suggestions],
         "recent": project.codings.recent_codes(coder) if coder else [],
         "pinned": project.codings.pinned_codes(coder) if coder else [],
-        "suggestions_shown": view.suggestions,
+        "suggestions_shown": view.suggestions and reconcile is None,
+        "reconcile": reconcile,
         "target": view.target,
         "message": view.message,
         "error": view.error,
@@ -177,7 +186,8 @@ def apply_action(project, document_id: int, coder: str | None, action: dict[str,
     kind = action.get("type")
     if kind == "similar":
         return similar_to(project, document_id, action)
-    if kind in ("pin", "unpin", "code", "remove", "recode", "memo", "accept", "reject", "undo") and not coder:
+    if kind in ("pin", "unpin", "code", "remove", "recode", "memo", "accept", "reject", "undo", "reconcile") \
+            and not coder:
         raise CodingError("no coder name yet", hint="enter your coder name in the sidebar first")
     if kind == "code":
         label = _labels(project).get(action.get("code"), action.get("code"))
@@ -205,6 +215,8 @@ def apply_action(project, document_id: int, coder: str | None, action: dict[str,
             return "Suggestion accepted."
         project.suggestions.reject([action["suggestion"]], coder)
         return "Suggestion rejected."
+    if kind == "reconcile":
+        return decide_item(project, document_id, coder, action)
     if kind == "undo":
         [done] = project.changes.undo(last=1, coder=coder)
         return f"Undone: {done['kind'].replace('.', ' ')} ({done['summary']})."

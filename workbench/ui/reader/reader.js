@@ -26,7 +26,7 @@ class Reader {
     this.observer = new IntersectionObserver((seen) => this.onSeen(seen), { root: this.scroller, rootMargin: "300px 0px" });
     this.docEl.addEventListener("mouseup", (e) => this.onMouseUp(e));
     this.docEl.addEventListener("mousedown", (e) => {
-      if (e.button === 0 && !(e.target.closest && e.target.closest(".wbr-stripe"))) this.card.close();
+      if (e.button === 0 && !(e.target.closest && e.target.closest(".wbr-stripe, .wbr-recmark"))) this.card.close();
     });
     this.onKey = (e) => this.keydown(e);
     window.addEventListener("keydown", this.onKey, true);
@@ -59,6 +59,7 @@ class Reader {
       }
     }
     this.suggestions = items.filter((x) => x.kind === "suggestion").sort((a, b) => a.start - b.start || a.end - b.end);
+    this.updateDisagreements(data);
     if (this.picker.isOpen) this.picker.refresh(); else this.pending = null;
     if (this.current) this.current = this.suggestions.find((s) => s.id === this.current.id) || null;
     const key = `${data.doc.id}:${data.doc.sha}:${this.segments.length}`;
@@ -69,9 +70,10 @@ class Reader {
       for (const entry of this.entries) entry.drawn = false;
       for (const i of this.visible) this.draw(i);
     }
-    this.root.style.setProperty("--wbr-margin", `${Math.min(this.lanes, MAX_LANES) * LANE + 6}px`);
+    this.root.style.setProperty("--wbr-margin", `${Math.min(this.lanes, MAX_LANES) * LANE + 6 + (this.reconciling ? REC_MARK : 0)}px`);
     this.drawToolbar();
     this.showTarget();
+    this.advanceDisagreement();
     if (this.advanceFrom !== null) {
       const from = this.advanceFrom;
       this.advanceFrom = null;
@@ -169,6 +171,12 @@ class Reader {
     const marks = [];
     if (this.pending) marks.push({ start: this.pending.start, end: this.pending.end, mark: "wbr-pending" });
     if (this.target) marks.push({ start: this.target.start, end: this.target.end, mark: "wbr-target" });
+    const disputed = this.disagreementsIn(i);
+    for (const d of disputed) {
+      marks.push({ start: d.start, end: d.end, mark: "wbr-disagree" });
+      if (this.currentRec && this.currentRec.id === d.id) marks.push({ start: d.start, end: d.end, mark: "wbr-rec-current" });
+    }
+    if (this.recPick) marks.push({ start: this.recPick.start, end: this.recPick.end, mark: "wbr-pending" });
     const cuts = new Set([seg.start, seg.end]);
     for (const x of [...items, ...marks]) {
       if (x.start > seg.start && x.start < seg.end) cuts.add(x.start);
@@ -200,6 +208,9 @@ class Reader {
       chunks.push({ a, b, span });
     }
     this.drawStripes(entry, seg, items, chunks);
+    this.drawMarkers(entry, seg, disputed, chunks);
+    entry.text.classList.toggle("wbr-text-disagree", disputed.length > 0);
+    entry.text.classList.toggle("wbr-text-rec-current", !!this.currentRec && disputed.some((d) => d.id === this.currentRec.id));
     entry.drawn = true;
   }
 
@@ -239,6 +250,7 @@ class Reader {
   drawToolbar() {
     this.toolbar.replaceChildren();
     const d = this.data;
+    if (this.reconciling) { this.drawReconcileToolbar(); return; }
     const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
     this.toolbar.appendChild(el("span", "wbr-count", `${plural(d.codings.length, "coding")} · ${d.suggestions_shown === false
       ? "suggestions hidden" : `${plural(d.suggestions.length, "suggestion")} waiting`}`));

@@ -3,6 +3,12 @@
 Object.assign(Reader.prototype, {
   onMouseUp(e) {
     if (e.button !== 0) return;
+    const marker = e.target.closest && e.target.closest(".wbr-recmark");
+    if (marker) {
+      const d = this.disagreements.find((x) => x.id === marker.dataset.rec);
+      if (d) this.openDisagreement(e, d);
+      return;
+    }
     const stripe = e.target.closest && e.target.closest(".wbr-stripe");
     if (stripe) {
       const item = this.items.find((x) => x.kind === stripe.dataset.kind && String(x.id) === stripe.dataset.id);
@@ -18,6 +24,8 @@ Object.assign(Reader.prototype, {
     const chunk = e.target.closest && e.target.closest(".wbr-chunk");
     if (chunk) {
       const at = Number(chunk.dataset.at);
+      const disputed = this.disagreements.find((x) => x.start <= at && x.end > at);
+      if (disputed) { this.openDisagreement(e, disputed); return; }
       const here = this.items.filter((x) => x.start <= at && x.end > at);
       if (here.length) { this.openCard(e, here); return; }
     }
@@ -48,6 +56,14 @@ Object.assign(Reader.prototype, {
     const v = si === ei ? u : snapRange(t.text, this.pieces(ei), 0, unitIndex(t.text, end - t.start));
     const a = s.start + cpLength(s.text.slice(0, u[0])), b = t.start + cpLength(t.text.slice(0, v[1]));
     if (b <= a) return;
+    if (this.reconciling) {  // words inside an open disagreement: its card, ready to agree on them
+      const d = this.pickInDisagreement(a, b);
+      if (d) {
+        sel.removeAllRanges();
+        this.openDisagreement({ clientX: range.getBoundingClientRect().left, clientY: range.getBoundingClientRect().bottom }, d);
+        return;
+      }
+    }
     const parts = [];
     for (let i = si; i <= ei; i++) {
       const g = this.segments[i];

@@ -1,8 +1,15 @@
-// Keys in the reader: n/j next suggestion, k previous, a accept, r reject while its card shows, Esc, Ctrl+Z undo.
+// Keys in the reader: n/j next suggestion, k previous, a accept, r reject while its card shows, Esc, Ctrl+Z undo
+// (in reconcile mode n/j/k move through disagreements instead: see reconcile.js).
 // (Methods of Reader, added after its class.)
 Object.assign(Reader.prototype, {
   cardClosed() {
     if (this.current) this.setCurrent(null);
+    if (this.currentRec) this.setCurrentRec(null);
+    if (this.recPick) {
+      const { start, end } = this.recPick;
+      this.recPick = null;
+      for (let i = this.segmentAfter(start); i <= this.segmentBefore(end); i++) this.draw(i);
+    }
   },
 
   setCurrent(s) {
@@ -67,7 +74,8 @@ Object.assign(Reader.prototype, {
     if (isTyping(e.target) || this.picker.isOpen) return;
     const key = e.key.toLowerCase();
     let handled = false;
-    if (key === "n" && this.suggestions.length) { this.nextSuggestion(); handled = true; }
+    if (this.reconciling) handled = this.reconcileKey(key);
+    else if (key === "n" && this.suggestions.length) { this.nextSuggestion(); handled = true; }
     else if (key === "j") { this.nextSuggestion(); handled = this.suggestions.length > 0; }
     else if (key === "k") { this.previousSuggestion(); handled = this.suggestions.length > 0; }
     else if ((key === "a" || key === "r") && this.current && this.data.coder && this.card.showing(this.current)) {
