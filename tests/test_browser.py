@@ -87,6 +87,7 @@ def choose(page, label: str, option: str) -> None:
 
 
 def test_upload_read_code_export_in_a_browser(server):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import expect, sync_playwright
 
     url, db, tmp_path = server
@@ -168,8 +169,15 @@ def test_upload_read_code_export_in_a_browser(server):
             download = page.get_by_role("button", name="Download excerpts.csv")
             download.wait_for()
             settle(page)  # the button of the finished run, not of one still drawing (slow under a loaded machine)
-            with page.expect_download(timeout=60000) as download_info:
-                download.click()
+            for attempt in range(3):  # a click that lands while Streamlit redraws the button starts no download
+                try:
+                    with page.expect_download(timeout=30000) as download_info:
+                        page.get_by_role("button", name="Download excerpts.csv").click()
+                    break
+                except PlaywrightTimeout:
+                    if attempt == 2:
+                        raise
+                    settle(page)
             path = download_info.value.path()
             rows = list(csv.DictReader(io.StringIO(Path(path).read_text(encoding="utf-8"))))
             shot(page, "Export")
