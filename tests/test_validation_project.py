@@ -133,3 +133,16 @@ def test_validate_says_what_to_do_before_anything_is_coded(project):
     result = project.suggestions.run()
     assert result["auto"]["validation"] is None and result["auto"]["new"] == 0
     assert set(result["auto"]["off"].values()) == {"not enough evidence yet: code 20 more passages"}
+
+
+def test_auto_with_codings_in_one_document_says_what_is_missing_instead_of_failing(project, tmp_path):
+    (tmp_path / "t.txt").write_text("I: How is it?\n\nR: Welders are hard to find and the order book is thin.\n")
+    project.documents.ingest([tmp_path / "t.txt"])
+    project.codebook.add_code("skills", "Skills")
+    project.codings.add_coder("ann")
+    text = project.documents.get(1)["text"]
+    project.codings.code(1, text.index("Welders"), text.index("Welders") + 7, "skills", "ann")
+    auto = project.suggestions.run()["auto"]
+    assert auto["validation"] is None and auto["new"] == 0
+    assert auto["off"]["skills"].startswith("not enough evidence yet: cross-validation needs passages coded in at "
+                                            "least 2 documents")

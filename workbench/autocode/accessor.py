@@ -60,18 +60,21 @@ class Suggestions(ProjectPart):
 
         validation = Validation(self.db, self.path)
         latest = validation.latest()
-        revalidated = False
-        if (latest is None or latest["stale"]) and coders_with_codings(self.db):
+        revalidated, why_not = False, None
+        coders = coders_with_codings(self.db)
+        if (latest is None or latest["stale"]) and coders:
             try:
                 validation.run(latest["coder"] if latest else None, progress=progress)
                 latest, revalidated = validation.latest(), True
-            except InvalidValueError:
-                if latest is None:  # several coders and none named: say how to choose
+            except InvalidValueError as exc:
+                if latest is None and len(coders) > 1:  # several coders and none named: say how to choose
                     raise
+                why_not = exc.message  # e.g. codings in one document only: nothing to cross-validate yet
         if latest is None:
             gate = validation.gate()
             return {"validation": None, "new": 0, "per_code": {}, "revalidated": False,
-                    "off": {c: g["message"] for c, g in gate.items() if codes is None or c in codes}}
+                    "off": {c: f"not enough evidence yet: {why_not}" if why_not else g["message"]
+                            for c, g in gate.items() if codes is None or c in codes}}
         return {**suggest_gated(self.db, latest, codes, doc_ids, progress), "revalidated": revalidated}
 
     def _run_methods(self, result, method, codes, doc_ids, threshold, progress, include_interviewer,
