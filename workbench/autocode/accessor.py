@@ -55,8 +55,8 @@ class Suggestions(ProjectPart):
         """Gated suggestions from the newest validation, validated again first when its coder's codings changed;
         with no coding at all, every code is off ("not enough evidence yet")."""
         from workbench.autocode.gated import suggest_gated
-        from workbench.store.validations import coders_with_codings
         from workbench.validation.accessor import Validation
+        from workbench.validation.dataset import coders_with_codings
 
         validation = Validation(self.db, self.path)
         latest = validation.latest()

@@ -32,8 +32,8 @@ def suggest_gated(db, validation: dict, code_ids: list[str] | None = None, docum
     import numpy as np
 
     from workbench.store.codes import ancestor_chains
+    from workbench.store.codings import documents_coded_by
     from workbench.store.suggestions import decided_pairs, save_suggestions
-    from workbench.store.validations import documents_coded_by
     from workbench.validation.dataset import build_dataset
     from workbench.validation.scoring import example_training, method_scores
 
@@ -45,7 +45,7 @@ def suggest_gated(db, validation: dict, code_ids: list[str] | None = None, docum
     if not passed:
         return result
     coder = validation["coder"]
-    training_docs = set(documents_coded_by(db, coder))
+    training_docs = set(documents_coded_by(db, [coder]))
     targets = sorted(set(document_ids) | training_docs) if document_ids is not None else None
     data = build_dataset(db, coder, targets, None, progress=progress)
     if not len(data):

@@ -335,6 +335,19 @@ def _set_lemmas(doc, lemma_hashes: set[int], pipeline, lookup_lemma) -> None:
             token.lemma_ = lookup_lemma(pipeline, token.text)
 
 
+def rule_set(codes: list[dict]) -> RuleSet:
+    """The codes' rules compiled on the lookup pipeline, or on the small English model when a token pattern reads
+    parts of speech, dependencies or entities and the model is installed."""
+    from workbench.nlp.pipelines import is_lookup_pipeline, lookup_nlp, nlp
+
+    rs = compile_rules(codes, lookup_nlp())
+    if rs.needs_model:
+        full = nlp()
+        if not is_lookup_pipeline(full):
+            rs = compile_rules(codes, full)
+    return rs
+
+
 def suggest_rules(db, code_ids: list[str] | None = None, document_ids: list[int] | None = None,
                   progress=None, include_interviewer: bool = False, include_structure: bool = False) -> dict:
     """Suggest codes for segments where their patterns match; progress(done, total) after each batch.
@@ -343,7 +356,7 @@ def suggest_rules(db, code_ids: list[str] | None = None, document_ids: list[int]
     notes, references and front matter unless include_structure is.
     """
     from workbench.autocode.scope import interviewer_segment_ids
-    from workbench.nlp.pipelines import is_lookup_pipeline, lookup_nlp, nlp, pipeline_name
+    from workbench.nlp.pipelines import pipeline_name
     from workbench.store.suggestions import decided_pairs, save_suggestions
 
     started = time.perf_counter()
@@ -353,11 +366,7 @@ def suggest_rules(db, code_ids: list[str] | None = None, document_ids: list[int]
               "warnings": [], "pipeline": None}
     if not codes or not total:
         return result
-    rs = compile_rules(codes, lookup_nlp())
-    if rs.needs_model:  # token patterns on parts of speech, dependencies or entities: the model if installed
-        full = nlp()
-        if not is_lookup_pipeline(full):
-            rs = compile_rules(codes, full)
+    rs = rule_set(codes)
     result["pipeline"] = pipeline_name(rs.pipeline)
     result["warnings"] = rs.warnings
     done = decided_pairs(db, ("rules",), [c["id"] for c in codes])

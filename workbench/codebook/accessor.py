@@ -53,13 +53,9 @@ class ProjectCodebook(ProjectPart):
     def codes(self) -> list[dict[str, Any]]:
         """Every code in tree order with depth, parent and coding count (under blind coding, a viewer who is not a
         lead counts only their own codings of the blinded codes)."""
-        from workbench.store.blinding import hides_all, private_codes
-        from workbench.store.sql import Private
+        from workbench.store.blinding import counted_codes
 
-        private = private_codes(self.db, self.viewer)
-        if hides_all(self.db, self.viewer):
-            private = Private(self.viewer, tuple(r["id"] for r in self.db.query("SELECT id FROM codes")))
-        return stored.code_rows(self.db, private)
+        return stored.code_rows(self.db, counted_codes(self.db, self.viewer))
 
     def to_yaml(self, name: str | None = None) -> str:
         """The project's codebook as YAML text."""

@@ -40,6 +40,14 @@ def hides_all(db, viewer: str | None) -> bool:
     return hides_others(db, viewer) and blind_codes(db) is None
 
 
+def counted_codes(db, viewer: str | None) -> Private | None:
+    """The codes whose other coders' codings a viewer's counts leave out: every code under blind coding of the
+    whole project, the blinded set under blind coding of a code set, None when nothing is hidden."""
+    if hides_all(db, viewer):
+        return Private(viewer, tuple(r[0] for r in db.execute("SELECT id FROM codes")))
+    return private_codes(db, viewer)
+
+
 def private_codes(db, viewer: str | None) -> Private | None:
     """Under blind coding of a code set, for a viewer who is not a lead: those codes and their sub-codes, whose
     codings only their coder sees; None otherwise."""

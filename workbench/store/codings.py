@@ -259,10 +259,11 @@ _CODED_SEGMENTS = """
     {where}"""
 
 
-def coded_segment_rows(db, coder: str | None = None, private: Private | None = None) -> list[dict]:
-    """(segment_id, document_id, code_id) of each segment a coding overlaps (of one coder when given; without
-    the codings `private` hides)."""
-    where = Where().equal("g.coder", coder).private(private)
+def coded_segment_rows(db, coder: str | None = None, private: Private | None = None,
+                       code_id: str | None = None) -> list[dict]:
+    """(segment_id, document_id, code_id) of each segment a coding overlaps (of one coder, of one code when given;
+    without the codings `private` hides)."""
+    where = Where().equal("g.coder", coder).equal("g.code_id", code_id).private(private)
     return list(db.query(_CODED_SEGMENTS.format(where=where.clause()), where.params))
 
 

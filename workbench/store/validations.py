@@ -10,18 +10,6 @@ from workbench.store.database import writing
 from workbench.store.segments import kind_scope
 
 
-def coders_with_codings(db) -> list[tuple[str, int]]:
-    """(coder, codings) of every coder who has coded something, most first."""
-    return [(r[0], r[1]) for r in db.execute(
-        "SELECT coder, count(*) FROM codings GROUP BY coder ORDER BY count(*) DESC, coder")]
-
-
-def documents_coded_by(db, coder: str) -> list[int]:
-    """Ids of the documents where this coder has at least one coding, in id order."""
-    return [r[0] for r in db.execute(
-        "SELECT DISTINCT document_id FROM codings WHERE coder = ? ORDER BY document_id", [coder])]
-
-
 def document_segments(db, document_ids: list[int] | None, include_structure: bool = False) -> list[tuple]:
     """(id, document_id, start, end, text, speaker) of the segments of these documents (None: all), in reading
     order; structure segments are left out unless include_structure."""

@@ -42,14 +42,15 @@ class Validation(ProjectPart):
         the figures: per code and theme precision, recall and F1 with 95% intervals, the threshold reaching the
         target precision, precision per score band, the chosen method and whether the code passed the gate."""
         from workbench.embeddings.encoders import project_encoder
-        from workbench.store.validations import codings_sha256, documents_coded_by, save_validation
+        from workbench.store.codings import documents_coded_by
+        from workbench.store.validations import codings_sha256, save_validation
         from workbench.validation.crossval import FOLDS, out_of_fold, summarise
         from workbench.validation.dataset import build_dataset, choose_coder
 
         started = time.perf_counter()
         coder = choose_coder(self.db, coder)
         target = self.target() if target is None else float(target)
-        documents = documents_coded_by(self.db, coder)
+        documents = documents_coded_by(self.db, [coder])
         data = build_dataset(self.db, coder, documents, codes)
         scores = out_of_fold(self.db, data, k=folds or FOLDS, progress=progress)
         results = summarise(data, scores, target, min_support)
@@ -99,7 +100,10 @@ class Validation(ProjectPart):
     def trust(self, code_id: str, method: str, score: float, latest: dict | None = None) -> str | None:
         """"suggestions like this were right 82% of the time (n=57)" for a suggestion of this code, method and
         score, from the newest validation; None when it measured no such suggestions."""
-        latest = latest if latest is not None else self.latest()
+        from workbench.store.validations import latest_validation
+
+        # the stored figures as they are: whether they are stale (a hash over the codings) is not asked here
+        latest = latest if latest is not None else latest_validation(self.db)
         if latest is None or method not in MEASURED_METHODS:
             return None
         entry = latest["results"]["codes"].get(code_id)
@@ -107,7 +111,9 @@ class Validation(ProjectPart):
 
     def with_trust(self, rows: list[dict]) -> list[dict]:
         """The suggestion rows, each with `trust` (the text above, or None)."""
-        latest = self.latest()
+        from workbench.store.validations import latest_validation
+
+        latest = latest_validation(self.db)
         for row in rows:
             row["trust"] = self.trust(row["code_id"], row["method"], row["score"], latest) if latest else None
         return rows
@@ -115,8 +121,7 @@ class Validation(ProjectPart):
     def next(self, n: int = 10, coder: str | None = None) -> list[dict]:
         """Passages to code next: those the classifiers are least sure about, spread over documents (see
         `workbench.validation.next`); each with `why` and `score` (1: a probability of exactly 0.5)."""
-        from workbench.store.validations import coders_with_codings
-        from workbench.validation.dataset import choose_coder
+        from workbench.validation.dataset import choose_coder, coders_with_codings
         from workbench.validation.next import next_passages
 
         chosen = choose_coder(self.db, coder) if coder or coders_with_codings(self.db) else None

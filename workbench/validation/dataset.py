@@ -38,10 +38,15 @@ class Dataset:
         return len(self.segment_ids)
 
 
+def coders_with_codings(db) -> list[tuple[str, int]]:
+    """(coder, codings) of every coder who has coded something, most first."""
+    from workbench.store.codings import list_coders
+
+    return sorted(((c["name"], c["codings"]) for c in list_coders(db) if c["codings"]), key=lambda c: (-c[1], c[0]))
+
+
 def choose_coder(db, coder: str | None) -> str:
     """The coder whose codings are the evidence: the one named, else the only coder with codings."""
-    from workbench.store.validations import coders_with_codings
-
     coders = coders_with_codings(db)
     if coder:
         if coder not in {name for name, _ in coders}:
@@ -117,8 +122,7 @@ def rule_scores(db, data: Dataset, texts: list[str]) -> None:
     import numpy as np
 
     from workbench.autocode.reasons import describe
-    from workbench.autocode.rules import compile_rules, match_texts
-    from workbench.nlp.pipelines import is_lookup_pipeline, lookup_nlp, nlp
+    from workbench.autocode.rules import match_texts, rule_set
     from workbench.store.codes import ancestor_chains
 
     chains = ancestor_chains(db)
@@ -128,11 +132,7 @@ def rule_scores(db, data: Dataset, texts: list[str]) -> None:
     with_patterns = [c for c in data.codes if c["patterns"]]
     if not with_patterns:
         return
-    rs = compile_rules(with_patterns, lookup_nlp())
-    if rs.needs_model:
-        full = nlp()
-        if not is_lookup_pipeline(full):
-            rs = compile_rules(with_patterns, full)
+    rs = rule_set(with_patterns)
     found, _ = match_texts(rs, texts)
     for k, by_code in enumerate(found):
         for code_id, hits in by_code.items():

@@ -80,8 +80,8 @@ def next_passages(db, coder: str | None, n: int = 10) -> list[dict]:
     """The n passages whose coding would teach the classifiers most, each with why it was picked."""
     import numpy as np
 
+    from workbench.store.codings import documents_coded_by
     from workbench.store.segments import segment_details
-    from workbench.store.validations import documents_coded_by
     from workbench.validation.dataset import build_dataset
 
     if n < 1:
@@ -89,7 +89,7 @@ def next_passages(db, coder: str | None, n: int = 10) -> list[dict]:
     data = build_dataset(db, coder, None, None, with_rules=False)
     if not len(data):
         return []
-    in_coded = np.isin(data.documents, documents_coded_by(db, coder) if coder else [])
+    in_coded = np.isin(data.documents, documents_coded_by(db, [coder]) if coder else [])
     candidates = np.flatnonzero(~in_coded)
     if not len(candidates):  # every document has codings: the passages without any code of the coder
         candidates = np.flatnonzero(~np.any([y for y in data.labels.values()], axis=0))
@@ -107,7 +107,7 @@ def similar_passages(db, segment: int | None = None, coding: int | None = None, 
     import numpy as np
 
     from workbench.embeddings.cache import segment_embeddings
-    from workbench.store.codings import get_coding
+    from workbench.store.codings import coded_segment_rows, get_coding
     from workbench.store.segments import segment_details
     from workbench.store.validations import document_segments
 
@@ -119,9 +119,7 @@ def similar_passages(db, segment: int | None = None, coding: int | None = None, 
         if found is None:
             raise NotFoundError(f"no coding {coding}", hint="list codings with `workbench codings`")
         text = found["snippet"]
-        skip = {r[0] for r in db.execute(
-            'SELECT s.id FROM segments s JOIN codings g ON g.document_id = s.document_id AND g.start < s."end" '
-            'AND g."end" > s.start WHERE g.code_id = ?', [found["code_id"]])}
+        skip = {r["segment_id"] for r in coded_segment_rows(db, code_id=found["code_id"])}
     rows = document_segments(db, None)
     ids = [r[0] for r in rows if len(r[4].split()) >= 3]
     if segment is not None:

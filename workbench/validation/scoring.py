@@ -64,8 +64,11 @@ def _method_scores(data, train, test, examples, methods):
     out: dict[str, dict[str, np.ndarray]] = {m: {} for m in methods}
     example_x, example_y = examples if examples is not None else (None, {})
     has_examples = example_x is not None and len(example_x)
-    variants = [(m, data.vectors if m == "classifier" else data.context_vectors)
-                for m in ("classifier", "classifier+context") if m in methods or (m == "classifier" and "rules+classifier" in methods)]
+    variants = []  # the classifiers to fit: rules+classifier needs the plain one too
+    if "classifier" in methods or "rules+classifier" in methods:
+        variants.append(("classifier", data.vectors))
+    if "classifier+context" in methods:
+        variants.append(("classifier+context", data.context_vectors))
     for code in data.codes:
         code_id = code["id"]
         y = data.labels[code_id][train]
