@@ -14,7 +14,7 @@ LAYERS = [
     ("workbench.merge",),
     ("workbench.export",),
     ("workbench.topics",),
-    ("workbench.autocode", "workbench.validation"),
+    ("workbench.autocode", "workbench.validation", "workbench.llm"),
     ("workbench.coding", "workbench.accounts"),
     ("workbench.codebook",),
     ("workbench.ingest",),

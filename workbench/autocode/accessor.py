@@ -9,7 +9,7 @@ from workbench.store.database import ProjectPart
 from workbench.store.documents import resolve_document
 from workbench.store.suggestions import pending_suggestion_count
 
-METHODS = ("auto", "rules", "semantic", "both")  # auto: the codes that passed the measured gate (the default)
+METHODS = ("auto", "rules", "semantic", "both", "llm")  # auto: the codes that passed the measured gate (the default)
 
 
 class Suggestions(ProjectPart):
@@ -20,7 +20,8 @@ class Suggestions(ProjectPart):
 
     def run(self, method: str = "auto", codes: list[str] | None = None, documents: list | None = None,
             threshold: float | None = None, progress=None, include_interviewer: bool = False,
-            include_structure: bool = False, who: str | None = None) -> dict[str, Any]:
+            include_structure: bool = False, who: str | None = None, llm: dict | None = None,
+            allow_remote: bool = False) -> dict[str, Any]:
         """Compute suggestions; nothing is coded until accepted.
 
         auto (the default) suggests only the codes that passed the gate of the newest validation, each with the
@@ -28,6 +29,9 @@ class Suggestions(ProjectPart):
         the others are listed under "off" with why (see `workbench.autocode.gated`). rules, semantic and both run
         that method for every code, gate or not. With both, a suggestion stands where rules and the classifier agree on its theme (see
         `workbench.autocode.combine`); the pending ones that fall short are withdrawn.
+        llm asks a language model on an OpenAI-compatible server (the project's `llm_*` settings, with `llm`
+        overriding them: url, model, temperature, seed...; a host other than loopback only with allow_remote or
+        when allowed in the settings) about each segment; see `workbench.llm`.
         Interviewer and moderator turns are left out unless include_interviewer is set; headings, captions,
         source notes, references and front matter unless include_structure is.
         The run is recorded with its settings, model and codebook hash (`who` ran it); its id is in "run_id".
@@ -39,6 +43,8 @@ class Suggestions(ProjectPart):
         doc_ids = [self._doc_id(d) for d in documents] if documents else None
         settings = {"method": method, "codes": codes, "documents": doc_ids, "threshold": threshold,
                     "include_interviewer": include_interviewer, "include_structure": include_structure}
+        if method == "llm":
+            return self._run_llm(settings, llm, allow_remote, progress, who)
         with suggestion_run(self.db, method, settings, who) as run:
             result = run.result
             if method == "auto":
@@ -50,6 +56,22 @@ class Suggestions(ProjectPart):
             self._run_methods(result, method, codes, doc_ids, threshold, progress, include_interviewer,
                               include_structure)
         return {**result, "run_id": run.id}
+
+    def _run_llm(self, settings, overrides, allow_remote, progress, who) -> dict[str, Any]:
+        """The llm method: the server is checked before the run is recorded (no server, no run)."""
+        from workbench.autocode.provenance import suggestion_run
+        from workbench.llm.method import suggest_llm
+        from workbench.llm.session import open_session
+
+        session = open_session(self.db, overrides, settings["codes"], allow_remote)
+        try:
+            with suggestion_run(self.db, "llm", {**settings, "llm": session.provenance()}, who) as run:
+                run.result["llm"] = suggest_llm(self.db, session, settings["documents"], progress,
+                                                settings["include_interviewer"], settings["include_structure"])
+                run.settings["llm"]["system_fingerprint"] = session.stats.get("system_fingerprint")
+            return {**run.result, "run_id": run.id}
+        finally:
+            session.close()
 
     def _run_gated(self, codes, doc_ids, progress) -> dict[str, Any]:
         """Gated suggestions from the newest validation, validated again first when its coder's codings changed;
@@ -64,7 +86,7 @@ class Suggestions(ProjectPart):
         coders = coders_with_codings(self.db)
         if (latest is None or latest["stale"]) and coders:
             try:
-                validation.run(latest["coder"] if latest else None, progress=progress)
+                self._validate_again(validation, latest, progress)
                 latest, revalidated = validation.latest(), True
             except InvalidValueError as exc:
                 if latest is None and len(coders) > 1:  # several coders and none named: say how to choose
@@ -76,6 +98,21 @@ class Suggestions(ProjectPart):
                     "off": {c: f"not enough evidence yet: {why_not}" if why_not else g["message"]
                             for c, g in gate.items() if codes is None or c in codes}}
         return {**suggest_gated(self.db, latest, codes, doc_ids, progress), "revalidated": revalidated}
+
+    @staticmethod
+    def _validate_again(validation, latest, progress) -> None:
+        """Validate with the same coder, measuring the language model again when the last validation did (without
+        it when it cannot be asked now: its codes then stay off)."""
+        from workbench.llm.config import LLMConfigError
+        from workbench.llm.client import LLMServerError
+
+        coder = latest["coder"] if latest else None
+        if latest and (latest.get("settings") or {}).get("llm"):
+            try:
+                return validation.run(coder, progress=progress, llm=True)
+            except (LLMConfigError, LLMServerError):
+                pass
+        validation.run(coder, progress=progress)
 
     def _run_methods(self, result, method, codes, doc_ids, threshold, progress, include_interviewer,
                      include_structure) -> None:

@@ -79,11 +79,11 @@ def predicted_spans(db, doc_ids: set[int], coder: str | None = None, method: str
         if not coder_exists(db, coder):
             raise NotFoundError(f"unknown coder {coder!r}", hint="list coders with `workbench coders`")
         return coder_spans(db, coder, doc_ids)
-    every = ["rules", "semantic", "classifier", "classifier+context", "rules+classifier"]
+    every = ["rules", "semantic", "classifier", "classifier+context", "rules+classifier", "llm"]
     methods = {"rules": ["rules"], "semantic": ["semantic", "classifier"], "classifier": ["classifier"],
-               "both": ["rules", "semantic", "classifier"], "auto": every, None: every}
+               "both": ["rules", "semantic", "classifier"], "llm": ["llm"], "auto": every, None: every}
     if method not in methods:
-        raise InvalidValueError(f"unknown method {method!r}", hint="auto, rules, semantic, classifier or both")
+        raise InvalidValueError(f"unknown method {method!r}", hint="auto, rules, semantic, classifier, both or llm")
     return suggestion_spans(db, methods[method], doc_ids)
 
 

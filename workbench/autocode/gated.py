@@ -12,14 +12,17 @@ from __future__ import annotations
 
 from workbench.validation import figures as fig
 
-DECIDED_METHODS = ("rules", "semantic", "classifier", "classifier+context", "rules+classifier")
+DECIDED_METHODS = ("rules", "semantic", "classifier", "classifier+context", "rules+classifier", "llm")
 
 
-def _reason(method: str, score: float, threshold: float, rule: dict | None, trust: str | None, run: int) -> str:
+def _reason(method: str, score: float, threshold: float, rule: dict | None, trust: str | None, run: int,
+            llm_reason: str | None = None) -> str:
     if method == "rules":
         head = rule["reason"] if rule else f"rule score {score:.2f}"
     elif method == "rules+classifier":
         head = (f"{rule['reason']}; " if rule else "") + f"rules and classifier together {score:.2f}"
+    elif method == "llm":
+        head = llm_reason or f"language model {score:.2f}"
     else:
         head = f"{method} probability {score:.2f}"
     return f"{head} (at least {threshold:.2f}, set by validation {run}){'; ' + trust if trust else ''}"
@@ -55,7 +58,13 @@ def suggest_gated(db, validation: dict, code_ids: list[str] | None = None, docum
     test = np.flatnonzero(np.isin(data.documents, document_ids)) if document_ids is not None else np.arange(len(data))
     methods = sorted({e["method"] for e in passed.values()} | ({"classifier"} if any(
         e["method"] == "rules+classifier" for e in passed.values()) else set()))
-    scores = method_scores(data, train, test, example_training(db, data.codes), methods)
+    scores = method_scores(data, train, test, example_training(db, data.codes), [m for m in methods if m != "llm"])
+    llm_reasons = {}
+    if "llm" in methods:  # the model's answers (asked now where missing), if it is still the model validated
+        llm_off = _llm_scores(db, validation, data, test, scores, llm_reasons)
+        for code_id in [c for c, e in passed.items() if e["method"] == "llm" and llm_off]:
+            result["off"][code_id] = llm_off
+            del passed[code_id]
     chains = ancestor_chains(db)
     # coded with the code by anyone, or suggested it before (decided or pending): not suggested again
     done = decided_pairs(db, DECIDED_METHODS, list(passed))
@@ -80,8 +89,36 @@ def suggest_gated(db, validation: dict, code_ids: list[str] | None = None, docum
             rows.append({"document_id": int(data.documents[k]), "segment_id": segment_id, "start": start, "end": end,
                          "code_id": code_id, "method": method, "source": rule["source"] if method == "rules" and rule
                          else method, "score": round(score, 4), "threshold": threshold,
-                         "reason": _reason(method, score, threshold, rule, trust, validation["id"])})
+                         "reason": _reason(method, score, threshold, rule, trust, validation["id"],
+                                           llm_reasons.get((segment_id, code_id)))})
             picked += 1
         result["per_code"][code_id] = {"method": method, "threshold": threshold, "suggested": picked}
     result["new"] = save_suggestions(db, rows)
     return result
+
+
+def _llm_scores(db, validation: dict, data, test, scores: dict, reasons: dict) -> str | None:
+    """Put the language model's scores of the test rows in scores["llm"] and its quote and rationale per (segment,
+    code) in reasons; returns why llm codes are off instead when the server or model is not the one validated or
+    does not answer."""
+    from workbench.errors import WorkbenchError
+    from workbench.llm.method import llm_answers_reasons, llm_scores
+    from workbench.llm.session import open_session
+
+    measured = (validation.get("settings") or {}).get("llm") or {}
+    try:
+        session = open_session(db, None, (validation.get("settings") or {}).get("codes"))
+    except WorkbenchError as exc:
+        return f"measured with a language model, which cannot be asked now: {exc.message}"
+    try:
+        if session.key != measured.get("prompt_key"):
+            return ("measured with another language model, server, prompt or codebook than the project's now: "
+                    "validate again with --llm")
+        segment_ids = [data.segment_ids[k] for k in test]
+        scores["llm"] = llm_scores(db, session, segment_ids)
+        reasons.update(llm_answers_reasons(db, session, segment_ids))
+    except WorkbenchError as exc:
+        return f"the language model did not answer: {exc.message}"
+    finally:
+        session.close()
+    return None

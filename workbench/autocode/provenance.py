@@ -42,9 +42,15 @@ def _version(package: str) -> str | None:
         return None
 
 
-def run_model(db, method: str) -> tuple[str, str | None]:
+def run_model(db, method: str, settings: dict | None = None) -> tuple[str, str | None]:
     """(model name, SHA-256 of its weights) a run of this method uses: the project's encoder for semantic and
-    both, the spaCy version for rules (the pipeline's name is added when the run ends)."""
+    both, the spaCy version for rules (the pipeline's name is added when the run ends), the language model and
+    the server for llm (with the digest the server reports, when it is a SHA-256)."""
+    if method == "llm":
+        llm = (settings or {}).get("llm") or {}
+        digest = str(llm.get("digest") or "").removeprefix("sha256:")
+        is_sha = len(digest) == 64 and all(ch in "0123456789abcdef" for ch in digest.lower())
+        return f"{llm.get('model')} at {llm.get('url')}", digest.lower() if is_sha else None
     if method == "rules":
         return f"spaCy {_version('spacy') or '?'}", None
     from workbench.embeddings.encoders import project_encoder, weights_sha256
@@ -74,7 +80,7 @@ def suggestion_run(db, method: str, settings: dict, who: str | None = None):
         from workbench.autocode.combine import ALONE, CONFIRM
 
         settings = {**settings, "combine": {"confirm": CONFIRM, "alone": ALONE}}
-    model, model_hash = run_model(db, method)
+    model, model_hash = run_model(db, method, settings)
     run_id = insert_run(db, method, settings, model, model_hash, codebook_sha256(db, settings.get("codes")), who,
                         _version("workbench"))
     run = SuggestionRun(run_id, method, dict(settings), model)

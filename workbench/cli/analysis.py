@@ -153,7 +153,7 @@ def _print_evaluation(result) -> None:
               help="Gold CSV: document (title), start, end, code[, split].")
 @click.option("--gold-coder", help="Use another coder in the project as the gold standard.")
 @click.option("--coder", help="Evaluate this coder's codings instead of the suggestions.")
-@click.option("--method", type=click.Choice(["rules", "semantic", "classifier", "both"]),
+@click.option("--method", type=click.Choice(["rules", "semantic", "classifier", "both", "llm"]),
               help="Evaluate only suggestions of this method (default: all).")
 @click.option("--split", help="Only gold rows of this split (e.g. test).")
 @json_output(text=_print_evaluation)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import click
 
 from workbench.cli._common import cli, coder_option, json_output, print_table, project_of, shorten, split_list
+from workbench.cli.llm import describe_llm, llm_options, llm_overrides
+
+MEASURED = ["rules", "semantic", "classifier", "classifier+context", "rules+classifier", "llm", "topic"]
 
 
 def describe_pending(pending: dict[str, int]) -> str:
@@ -28,6 +31,8 @@ def _print_run(result) -> None:
     for name, stats in result.items():
         click.echo(f"{name}: {stats.get('new', stats.get('suggestions', 0))} new suggestions "
                    f"over {stats.get('segments', 0)} segments")
+        if name == "llm":
+            click.echo(describe_llm(stats))
     if withdrawn:
         click.echo(withdrawn)
     if run_id is not None:
@@ -54,21 +59,25 @@ def _print_gated(auto: dict) -> None:
 
 
 @cli.command()
-@click.option("--method", type=click.Choice(["auto", "rules", "semantic", "both"]), default="auto", show_default=True,
+@click.option("--method", type=click.Choice(["auto", "rules", "semantic", "both", "llm"]), default="auto",
+              show_default=True,
               help="auto: each code that passed the measured gate of `workbench validate`, with the method and "
                    "threshold it measured best with; rules: codebook patterns (spaCy); semantic: classifiers and "
                    "embedding similarity; both: rule suggestions the theme's classifier gives at least 0.4, "
-                   "classifier suggestions at 0.8 or more alone.")
+                   "classifier suggestions at 0.8 or more alone; llm: a language model on an OpenAI-compatible "
+                   "server reads each segment with the codebook (see `workbench llm`).")
 @click.option("--codes", help="Comma-separated code ids (default: every code).")
 @click.option("--document", "documents", multiple=True, help="Only this document (repeatable).")
 @click.option("--threshold", type=float, help="Semantic: similarity threshold for every code.")
 @click.option("--include-interviewer", is_flag=True, help="Also suggest codes for interviewer/moderator turns.")
 @click.option("--include-structure", is_flag=True,
               help="Also suggest codes for headings, captions, source notes, references and front matter.")
+@llm_options
 @coder_option("Who runs it (recorded with the run).")
 @json_output(text=_print_run)
 @click.pass_context
-def autocode(ctx, method, codes, documents, threshold, include_interviewer, include_structure, coder, as_json):
+def autocode(ctx, method, codes, documents, threshold, include_interviewer, include_structure, llm_url, llm_model,
+             allow_remote, coder, as_json):
     """Suggest codes for segments; suggestions wait for `workbench accept` or `reject`."""
     from rich.console import Console
     from rich.progress import Progress
@@ -79,7 +88,8 @@ def autocode(ctx, method, codes, documents, threshold, include_interviewer, incl
         result = project.suggestions.run(
             method, split_list(codes), list(documents) or None, threshold, include_interviewer=include_interviewer,
             include_structure=include_structure, who=project.codings.coder_for(coder, required=False),
-            progress=lambda done, total: bar.update(task, completed=done, total=total))
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+            llm=llm_overrides(llm_url, llm_model), allow_remote=allow_remote)
     return {**result, "pending": project.suggestions.pending_by_code()}
 
 
@@ -102,7 +112,7 @@ def _print_suggestions(rows) -> None:
 @click.option("--status", type=click.Choice(["pending", "accepted", "rejected", "all"]), default="pending",
               show_default=True, help="Which suggestions.")
 @click.option("--code", "code_id", help="Only this code.")
-@click.option("--method", type=click.Choice(["rules", "semantic", "classifier", "topic"]), help="Only this method.")
+@click.option("--method", type=click.Choice(MEASURED), help="Only this method.")
 @click.option("--min-score", type=float, help="Only suggestions scoring at least this.")
 @click.option("--document", help="Only this document (id or title).")
 @click.option("--limit", type=int, default=200, show_default=True, help="Most rows to show.")
@@ -137,7 +147,7 @@ def _decide(ctx, ids, all_, code_id, min_score, method, coder, accept: bool):
 @click.option("--all", "all_", is_flag=True, help="Every pending suggestion passing the filters.")
 @click.option("--code", "code_id", help="With --all: only this code.")
 @click.option("--min-score", type=float, help="With --all: only suggestions scoring at least this.")
-@click.option("--method", type=click.Choice(["rules", "semantic", "classifier", "topic"]), help="With --all: only this method.")
+@click.option("--method", type=click.Choice(MEASURED), help="With --all: only this method.")
 @coder_option("Who accepts (the codings are theirs).")
 @click.pass_context
 def accept(ctx, ids, all_, code_id, min_score, method, coder):
@@ -150,7 +160,7 @@ def accept(ctx, ids, all_, code_id, min_score, method, coder):
 @click.option("--all", "all_", is_flag=True, help="Every pending suggestion passing the filters.")
 @click.option("--code", "code_id", help="With --all: only this code.")
 @click.option("--below", "min_score", type=float, help="With --all: only suggestions scoring below this.")
-@click.option("--method", type=click.Choice(["rules", "semantic", "classifier", "topic"]), help="With --all: only this method.")
+@click.option("--method", type=click.Choice(MEASURED), help="With --all: only this method.")
 @coder_option("Who rejects.")
 @click.pass_context
 def reject(ctx, ids, all_, code_id, min_score, method, coder):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from workbench.cli._common import cli, json_output, project_of, split_list
+from workbench.cli.llm import describe_llm, llm_options, llm_overrides
 from workbench.cli.tables import Column, clip, print_rows
 
 SHORT = {"classifier": "clf", "classifier+context": "clf+ctx", "rules+classifier": "rules+clf"}  # theme headers
@@ -51,6 +52,10 @@ def _print_validation(result) -> None:
                                 _pct(entry["gated"]["f1"])] for theme, entry in res["themes"].items()),
                empty="No themes.")
     click.echo("\nTheme macro F1: " + ", ".join(f"{m} {v['f1']:.2f}" for m, v in res["macro"].items()))
+    if (result.get("settings") or {}).get("llm"):
+        measured = result["settings"]["llm"]
+        click.echo(f"Language model {measured['model']} at {measured['url']} (prompt {measured['prompt_template']}): "
+                   + describe_llm(measured.get("stats") or {}).removeprefix("llm: "))
     passed = sum(e["passed"] for e in res["codes"].values())
     click.echo(f"{passed} of {len(res['codes'])} codes are suggested by default (`workbench autocode`); "
                "the others only when a method is asked for (e.g. `--method rules`).")
@@ -64,9 +69,13 @@ def _print_validation(result) -> None:
                                            "with --save-target it becomes the project's.")
 @click.option("--save-target", is_flag=True, help="Keep --target as the project's target precision.")
 @click.option("--folds", type=int, help="Cross-validation folds (default 5, at most one per document).")
+@click.option("--llm", "with_llm", is_flag=True,
+              help="Measure the language model too (the project's `workbench llm` settings, or --llm-url and "
+                   "--llm-model): it is asked about every passage not answered before.")
+@llm_options
 @json_output(text=_print_validation, help="Print every figure as JSON.")
 @click.pass_context
-def validate(ctx, coder, codes, target, save_target, folds):
+def validate(ctx, coder, codes, target, save_target, folds, with_llm, llm_url, llm_model, allow_remote):
     """Measure each suggestion method per code on the project's own coding, and set which codes are suggested.
 
     Cross-validation grouped by document: no passage of a held-out document is learnt from. Per code and theme:
@@ -83,7 +92,9 @@ def validate(ctx, coder, codes, target, save_target, folds):
     with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("Cross-validating", total=None)
         return project.validation.run(coder, split_list(codes), target, folds=folds,
-                                       progress=lambda done, total: bar.update(task, completed=done, total=total))
+                                       progress=lambda done, total: bar.update(task, completed=done, total=total),
+                                       llm=with_llm or bool(llm_url or llm_model),
+                                       llm_overrides=llm_overrides(llm_url, llm_model), allow_remote=allow_remote)
 
 
 def _print_passages(rows, score_header: str, why: bool) -> None:

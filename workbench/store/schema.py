@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils.migrations import Migrations
 
+from workbench.store.llm_table import m013_llm_answers
 from workbench.store.reconcile_table import m012_reconciliation
 
 migrations = Migrations("workbench")
@@ -367,8 +368,7 @@ def m009_suggestion_runs(db):
 
 @migrations()
 def m010_validations(db):
-    """Validation runs: cross-validated precision and recall of each method per code on one coder's codings,
-    the threshold that reaches the target precision, and whether each code passed the gate (results as JSON)."""
+    """Validation runs: per code and method, cross-validated figures, threshold and gate (results as JSON)."""
     db.executescript(
         """
         CREATE TABLE validations (
@@ -396,4 +396,5 @@ def m011_accounts(db):
     db.executescript(ACCOUNTS_TABLE)
 
 
-migrations()(m012_reconciliation)  # reconciliation decisions (store/reconcile_table.py)
+for _later in (m012_reconciliation, m013_llm_answers):  # reconciliation decisions; language-model answers
+    migrations()(_later)

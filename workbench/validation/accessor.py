@@ -17,7 +17,7 @@ from workbench.validation import figures as fig
 
 TARGET_SETTING = "target_precision"
 # Methods of stored suggestions that a validation measures under the same name and score scale.
-MEASURED_METHODS = ("rules", "classifier", "classifier+context", "rules+classifier")
+MEASURED_METHODS = ("rules", "classifier", "classifier+context", "rules+classifier", "llm")
 
 
 class Validation(ProjectPart):
@@ -37,10 +37,13 @@ class Validation(ProjectPart):
         set_setting(self.db, TARGET_SETTING, str(float(value)))
 
     def run(self, coder: str | None = None, codes: list[str] | None = None, target: float | None = None,
-            min_support: int = fig.MIN_SUPPORT, folds: int | None = None, progress=None) -> dict[str, Any]:
+            min_support: int = fig.MIN_SUPPORT, folds: int | None = None, progress=None, llm: bool = False,
+            llm_overrides: dict | None = None, allow_remote: bool = False) -> dict[str, Any]:
         """Cross-validate every method per code on one coder's codings (grouped by document), store and return
         the figures: per code and theme precision, recall and F1 with 95% intervals, the threshold reaching the
-        target precision, precision per score band, the chosen method and whether the code passed the gate."""
+        target precision, precision per score band, the chosen method and whether the code passed the gate.
+        With llm, the project's language model (`llm_overrides` on top of its settings) is measured too: it
+        learns nothing from the codings, so every passage it answers is held out (answers are stored and reused)."""
         from workbench.embeddings.encoders import project_encoder
         from workbench.store.codings import documents_coded_by
         from workbench.store.validations import codings_sha256, save_validation
@@ -53,17 +56,31 @@ class Validation(ProjectPart):
         documents = documents_coded_by(self.db, [coder])
         data = build_dataset(self.db, coder, documents, codes)
         scores = out_of_fold(self.db, data, k=folds or FOLDS, progress=progress)
+        measured_llm = self._measure_llm(data, codes, scores, llm_overrides, allow_remote, progress) if llm else None
         results = summarise(data, scores, target, min_support)
         results.update(segments=len(data), folds=min(folds or FOLDS, len(documents)))
         n_codings, digest = codings_sha256(self.db, coder)
         settings = {"folds": results["folds"], "codes": codes, "methods": list(scores), "min_words": 3,
-                    "unit": "segment", "bootstrap": fig.BOOTSTRAP, "min_predicted": fig.MIN_PREDICTED}
+                    "unit": "segment", "bootstrap": fig.BOOTSTRAP, "min_predicted": fig.MIN_PREDICTED,
+                    **({"llm": measured_llm} if measured_llm else {})}
         encoder = project_encoder(self.db)
         run_id = save_validation(self.db, coder, target, min_support, encoder, settings, n_codings, digest,
                                  len(documents), results)
         return {"id": run_id, "coder": coder, "target_precision": target, "min_support": min_support,
                 "encoder": encoder, "codings": n_codings, "documents": len(documents), "settings": settings,
                 "seconds": round(time.perf_counter() - started, 2), "results": results}
+
+    def _measure_llm(self, data, codes, scores, overrides, allow_remote, progress) -> dict:
+        """scores["llm"] from the language model's answers for every passage; returns its provenance."""
+        from workbench.llm.method import llm_scores
+        from workbench.llm.session import open_session
+
+        session = open_session(self.db, overrides, codes, allow_remote)
+        try:
+            scores["llm"] = llm_scores(self.db, session, list(data.segment_ids), progress)
+            return {**session.provenance(), "stats": session.stats}
+        finally:
+            session.close()
 
     def latest(self, coder: str | None = None) -> dict[str, Any] | None:
         """The newest stored validation (of one coder when given), with `stale` set when that coder's codings
