@@ -103,8 +103,8 @@ class Suggestions(ProjectPart):
     def _validate_again(validation, latest, progress) -> None:
         """Validate with the same coder, measuring the language model again when the last validation did (without
         it when it cannot be asked now: its codes then stay off)."""
-        from workbench.llm.config import LLMConfigError
         from workbench.llm.client import LLMServerError
+        from workbench.llm.config import LLMConfigError
 
         coder = latest["coder"] if latest else None
         if latest and (latest.get("settings") or {}).get("llm"):

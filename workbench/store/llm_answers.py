@@ -9,6 +9,7 @@ import json
 
 from workbench.store.database import id_chunks, writing
 
+
 def stored_answers(db, prompt_key: str, segment_ids) -> dict[int, dict]:
     """{segment id: {"status", "answer" (parsed), "raw", "seconds"}} of the segments answered under this key."""
     out = {}
