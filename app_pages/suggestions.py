@@ -1,6 +1,7 @@
-"""Suggestions page: run suggestions (auto: the codes that passed the measured gate; rules; semantic; both), review
-them one by one (keys a/r/j/k) or in bulk after a confirm, filtered by code and score, ordered by score or by
-document; validate how far each code's suggestions can be trusted."""
+"""Suggestions page: run suggestions (auto: the codes that passed the measured gate; rules; semantic; both; llm: a
+language model on a server, see `workbench.ui.review.llm`), review them one by one (keys a/r/j/k) or in bulk after
+a confirm, filtered by code and score, ordered by score or by document; validate how far each code's suggestions can
+be trusted."""
 
 import streamlit as st
 
@@ -8,6 +9,7 @@ from workbench.autocode.accessor import METHODS
 from workbench.autocode.combine import describe_withdrawn
 from workbench.render import code_styles
 from workbench.ui.pickers import code_paths
+from workbench.ui.review import llm as llm_ui
 from workbench.ui.review.items import SORTS, sort_queue
 from workbench.ui.review.panel import bulk, message, one_by_one, restart
 from workbench.ui.review.validation import validate_section
@@ -25,7 +27,7 @@ page_gate()
 st.title("Suggestions")
 
 CHOICES = {"auto": "auto: codes that passed the measured gate", "rules": "rules", "semantic": "semantic",
-           "both": "both"}
+           "both": "both", "llm": llm_ui.LABEL}
 
 with open_project() as project:
     codes = project.codebook.codes()
@@ -35,24 +37,33 @@ with open_project() as project:
         st.stop()
 
     with st.expander("Run suggestions", expanded=not project.suggestions.pending_count()):
+        choices = [m for m in CHOICES if m in METHODS]
+        # auto is the default once someone has coded; before that it could only say "not enough evidence"
+        evidence = any(c.get("codings") for c in project.codings.coders())
+        # outside the form: the llm method's address, model and warning follow the choice at once
+        method = st.radio("Method", choices, horizontal=True, format_func=CHOICES.get, key="autocode_method",
+                          index=choices.index("auto" if "auto" in choices and evidence else "rules"),
+                          help="Auto (the default once something is coded): only the codes whose suggestions "
+                               "passed the validation below, each with its measured method and threshold. "
+                               "Rules: the codebook's patterns (fast). Semantic: similarity with the packaged "
+                               "all-MiniLM-L6-v2 model (slower the first time, embeddings are cached). Both: "
+                               "rule suggestions that the theme's classifier gives at least 0.4 (one keyword "
+                               "can be enough), and classifier suggestions at 0.8 or more without a rule; "
+                               "each reason says why it stands. " + llm_ui.HELP)
+        choice = llm_ui.llm_inputs(project) if method == "llm" else None
         with st.form("autocode"):
-            choices = [m for m in CHOICES if m != "auto" or "auto" in METHODS]
-            # auto is the default once someone has coded; before that it could only say "not enough evidence"
-            evidence = any(c.get("codings") for c in project.codings.coders())
-            method = st.radio("Method", choices, horizontal=True, format_func=CHOICES.get, key="autocode_method",
-                              index=choices.index("auto" if "auto" in choices and evidence else "rules"),
-                              help="Auto (the default once something is coded): only the codes whose suggestions "
-                                   "passed the validation below, each with its measured method and threshold. "
-                                   "Rules: the codebook's patterns (fast). Semantic: similarity with the packaged "
-                                   "all-MiniLM-L6-v2 model (slower the first time, embeddings are cached). Both: "
-                                   "rule suggestions that the theme's classifier gives at least 0.4 (one keyword "
-                                   "can be enough), and classifier suggestions at 0.8 or more without a rule; "
-                                   "each reason says why it stands.")
             only = st.multiselect("Only these codes", [c["id"] for c in codes], format_func=paths.get)
-            threshold = st.slider("Similarity threshold (semantic)", 0.0, 1.0, 0.5, 0.05)
+            threshold = (st.slider("Similarity threshold (semantic)", 0.0, 1.0, 0.5, 0.05) if method != "llm"
+                         else None)
             interviewer, structure = scope_checkboxes()
             run = st.form_submit_button("Run")
-        if run:
+        if run and choice is not None:
+            bar, progress = progress_bar("segments")
+            with guarded():
+                stats = llm_ui.run_llm(project, choice, only or None, progress, interviewer, structure, coder())
+                bar.progress(1.0, text="Done")
+                llm_ui.show_result(stats)
+        elif run:
             bar, progress = progress_bar("segments")
 
             with guarded():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -31,7 +32,16 @@ class StubServer:
         self.in_flight = self.most_in_flight = 0
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._server.handle_error = self._handle_error
+        # polling every 20 ms (not 500) so that the many short tests using it do not each wait at its stop
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
+                                        daemon=True)
+        self._report_error = ThreadingHTTPServer.handle_error.__get__(self._server)
+
+    def _handle_error(self, request, client_address) -> None:
+        """Quiet about a client that hung up before its answer was written (a client timeout is no error here)."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            self._report_error(request, client_address)
 
     @property
     def url(self) -> str:

@@ -142,6 +142,8 @@ def test_without_auto_the_methods_are_the_three_of_before(small_project):
     app = run("suggestions.py")
     expected = ["rules", "semantic", "both"] if "auto" not in METHODS else ["auto: codes that passed the measured gate",
                                                                              "rules", "semantic", "both"]
+    if "llm" in METHODS:  # the language-model method comes last (tests/test_app_llm.py)
+        expected.append("llm: a language model on a server")
     assert app.radio(key="autocode_method").options == expected
 
 

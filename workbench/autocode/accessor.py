@@ -101,18 +101,20 @@ class Suggestions(ProjectPart):
 
     @staticmethod
     def _validate_again(validation, latest, progress) -> None:
-        """Validate with the same coder, measuring the language model again when the last validation did (without
-        it when it cannot be asked now: its codes then stay off)."""
+        """Validate with the same coder and codes, measuring the language model again when the last validation did
+        (without it when it cannot be asked now: its codes then stay off). The same codes keep the same prompt key,
+        so the model's stored answers are reused rather than every passage asked again."""
         from workbench.llm.client import LLMServerError
         from workbench.llm.config import LLMConfigError
 
         coder = latest["coder"] if latest else None
+        codes = (latest.get("settings") or {}).get("codes") if latest else None
         if latest and (latest.get("settings") or {}).get("llm"):
             try:
-                return validation.run(coder, progress=progress, llm=True)
+                return validation.run(coder, codes, progress=progress, llm=True)
             except (LLMConfigError, LLMServerError):
                 pass
-        validation.run(coder, progress=progress)
+        validation.run(coder, codes, progress=progress)
 
     def _run_methods(self, result, method, codes, doc_ids, threshold, progress, include_interviewer,
                      include_structure) -> None:

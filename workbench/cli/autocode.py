@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from workbench.cli._common import cli, coder_option, json_output, print_table, project_of, shorten, split_list
-from workbench.cli.llm import describe_llm, llm_options, llm_overrides
+from workbench.cli.llm import llm_options, llm_overrides
+from workbench.llm.session import describe_stats
 
 MEASURED = ["rules", "semantic", "classifier", "classifier+context", "rules+classifier", "llm", "topic"]
 
@@ -32,7 +33,7 @@ def _print_run(result) -> None:
         click.echo(f"{name}: {stats.get('new', stats.get('suggestions', 0))} new suggestions "
                    f"over {stats.get('segments', 0)} segments")
         if name == "llm":
-            click.echo(describe_llm(stats))
+            click.echo(describe_stats(stats))
     if withdrawn:
         click.echo(withdrawn)
     if run_id is not None:

@@ -24,21 +24,6 @@ def llm_overrides(url: str | None, model: str | None) -> dict:
     return {k: v for k, v in (("url", url), ("model", model)) if v}
 
 
-def describe_llm(stats: dict) -> str:
-    """One line on how an llm run went: asked, reused, failed, dropped codes and speed."""
-    dropped = ", ".join(f"{n} {why}" for why, n in sorted((stats.get("dropped") or {}).items()))
-    parts = [f"{stats.get('asked', 0)} segments asked, {stats.get('reused', 0)} answered before"]
-    if stats.get("failed"):
-        parts.append(f"{stats['failed']} failed (asked again next time; last error: {stats.get('last_error')})")
-    if stats.get("malformed"):
-        parts.append(f"{stats['malformed']} answers unreadable")
-    if dropped:
-        parts.append(f"codes dropped: {dropped}")
-    if stats.get("segments_per_minute"):
-        parts.append(f"{stats['segments_per_minute']} segments a minute")
-    return "llm: " + "; ".join(parts) + "."
-
-
 def _print_config(config) -> None:
     for key, value in config.items():
         click.echo(f"{key}: {value}")

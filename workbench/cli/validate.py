@@ -6,8 +6,9 @@ from __future__ import annotations
 import click
 
 from workbench.cli._common import cli, json_output, project_of, split_list
-from workbench.cli.llm import describe_llm, llm_options, llm_overrides
+from workbench.cli.llm import llm_options, llm_overrides
 from workbench.cli.tables import Column, clip, print_rows
+from workbench.llm.session import describe_stats
 
 SHORT = {"classifier": "clf", "classifier+context": "clf+ctx", "rules+classifier": "rules+clf"}  # theme headers
 
@@ -55,7 +56,7 @@ def _print_validation(result) -> None:
     if (result.get("settings") or {}).get("llm"):
         measured = result["settings"]["llm"]
         click.echo(f"Language model {measured['model']} at {measured['url']} (prompt {measured['prompt_template']}): "
-                   + describe_llm(measured.get("stats") or {}).removeprefix("llm: "))
+                   + describe_stats(measured.get("stats") or {}).removeprefix("llm: "))
     passed = sum(e["passed"] for e in res["codes"].values())
     click.echo(f"{passed} of {len(res['codes'])} codes are suggested by default (`workbench autocode`); "
                "the others only when a method is asked for (e.g. `--method rules`).")

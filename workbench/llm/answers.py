@@ -44,7 +44,7 @@ def first_json(text: str):
     for match in re.finditer(r"[\[{]", text):
         try:
             value, _ = decoder.raw_decode(text, match.start())
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: brackets nested deeper than the decoder goes
             continue
         if isinstance(value, (dict, list)):
             return value

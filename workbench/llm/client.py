@@ -31,6 +31,12 @@ class LLMRequestError(WorkbenchError):
     """One request failed after every retry (the run goes on; the segment is asked again next time)."""
 
 
+def _refused_format(response) -> bool:
+    """True when a server refused the request's response_format: a 400 or 422, or an error naming it (llama-cpp-
+    python's server answers 500 to a response_format type it does not know)."""
+    return response.status_code in (400, 422) or "response_format" in response.text[:2000]
+
+
 class ChatClient:
     """Requests to one server with one configuration; safe to share between threads."""
 
@@ -118,7 +124,7 @@ class ChatClient:
                 if response.status_code < 400:
                     return self._reply(response, form)
                 last = f"HTTP {response.status_code}: {response.text[:200]}"
-                if response.status_code in (400, 422) and form != FORMATS[-1]:
+                if form != FORMATS[-1] and _refused_format(response):
                     self._step_down(form)  # the server does not take this form of JSON constraint: try the next
                     continue
                 if response.status_code not in (408, 409, 429) and response.status_code < 500:

@@ -12,7 +12,7 @@ does, so that stored answers of an older prompt are never mixed with new ones.
 
 from __future__ import annotations
 
-TEMPLATE_VERSION = "codes-json-1"
+TEMPLATE_VERSION = "codes-json-2"
 CONFIDENCE = {"high": 1.0, "medium": 0.75, "low": 0.5}  # the score a suggestion gets from its confidence
 MAX_CONTEXT_CHARS = 600  # of each neighbouring turn
 
@@ -52,11 +52,10 @@ def system_message(codes: list[dict]) -> str:
         "Task: read the PASSAGE and decide which codes apply to it. The turns before and after are context only: "
         "never code them. Apply a code only when the passage itself clearly fits its definition; prefer the most "
         "specific code. Most passages carry no code or one code.\n"
-        "Answer with one JSON object and nothing else: "
-        '{"codes": [{"code": "<code id>", "quote": "<words copied exactly from the PASSAGE>", '
-        '"rationale": "<one short sentence>", "confidence": "high|medium|low"}]}. '
-        'Use {"codes": []} when no code applies. Every quote must be copied character for character from the '
-        "PASSAGE."
+        'Answer with one JSON object and nothing else, of the form {"codes": [...]}, one item per code that applies, '
+        'each with "code" (a code id from the codebook), "quote" (words copied character for character from the '
+        'PASSAGE that show the code), "rationale" (one short sentence) and "confidence" ("high", "medium" or '
+        '"low"). Answer {"codes": []} when no code applies.'
     )
 
 
@@ -86,13 +85,13 @@ def answer_schema(code_ids: list[str]) -> dict:
         "properties": {
             "codes": {
                 "type": "array",
-                "maxItems": 5,
+                "maxItems": 3,
                 "items": {
                     "type": "object",
                     "properties": {
                         "code": {"type": "string", "enum": list(code_ids)},
-                        "quote": {"type": "string", "maxLength": 400},
-                        "rationale": {"type": "string", "maxLength": 400},
+                        "quote": {"type": "string", "maxLength": 300},
+                        "rationale": {"type": "string", "maxLength": 200},
                         "confidence": {"type": "string", "enum": list(CONFIDENCE)},
                     },
                     "required": ["code", "quote", "rationale", "confidence"],

@@ -142,7 +142,8 @@ def ask_segments(db, session: LLMSession, segments: list[dict], progress=None) -
         stats["system_fingerprint"] = row["answer"].get("system_fingerprint") or stats.get("system_fingerprint")
         for reason, n in (row["answer"].get("dropped") or {}).items():
             stats["dropped"][reason] = stats["dropped"].get(reason, 0) + n
-    stats["segments_per_minute"] = round(60 * stats["asked"] / stats["seconds"], 1) if stats["asked"] else None
+    stats["segments_per_minute"] = (round(60 * stats["asked"] / max(stats["seconds"], 0.01), 1) if stats["asked"]
+                                    else None)  # a quick run rounds to 0 seconds
     session.stats = stats
     if todo and stats["failed"] == len(todo):
         raise LLMServerError(f"the server at {session.config.url} answered none of {len(todo)} requests "
@@ -150,3 +151,18 @@ def ask_segments(db, session: LLMSession, segments: list[dict], progress=None) -
                              hint="check that it is running and has the model; answered segments are kept, "
                                   "so running again asks only the rest")
     return answers
+
+
+def describe_stats(stats: dict) -> str:
+    """One line on how an llm run went: asked, reused, failed, dropped codes and speed."""
+    dropped = ", ".join(f"{n} {why}" for why, n in sorted((stats.get("dropped") or {}).items()))
+    parts = [f"{stats.get('asked', 0)} segments asked, {stats.get('reused', 0)} answered before"]
+    if stats.get("failed"):
+        parts.append(f"{stats['failed']} failed (asked again next time; last error: {stats.get('last_error')})")
+    if stats.get("malformed"):
+        parts.append(f"{stats['malformed']} answers unreadable")
+    if dropped:
+        parts.append(f"codes dropped: {dropped}")
+    if stats.get("segments_per_minute"):
+        parts.append(f"{stats['segments_per_minute']} segments a minute")
+    return "llm: " + "; ".join(parts) + "."

@@ -9,6 +9,7 @@ from typing import Any
 
 import streamlit as st
 
+from workbench.ui.review.llm import page_hints
 from workbench.ui.session import guarded, progress_bar
 
 STATE = "validate_message"
@@ -68,12 +69,15 @@ def validate_section(project, paths: Mapping[str, str]) -> None:
         who = left.selectbox("Coder whose codings are the evidence", coders, key="validate_coder")
         target = right.number_input("Target precision", min_value=0.05, max_value=1.0, step=0.05,
                                     value=float(project.validation.target()), key="validate_target")
+        measure_llm, allow_remote = llm_checkboxes(project)
         run = st.form_submit_button("Validate")
     if run:
         bar, progress = progress_bar()
 
         with guarded():
-            result = project.validation.run(coder=who, target=target, progress=progress)
+            with page_hints(allow="tick \"Allow …\" below \"Also measure the language model\""):
+                result = project.validation.run(coder=who, target=target, progress=progress, llm=measure_llm,
+                                                allow_remote=allow_remote)
             bar.progress(1.0, text="Done")
             on = sum(1 for e in result["results"]["codes"].values() if e["passed"])
             st.session_state[STATE] = (f"Validation {result['id']} of {result['coder']}'s {result['codings']} codings "
@@ -95,3 +99,42 @@ def validate_section(project, paths: Mapping[str, str]) -> None:
     line = macro_line(latest)
     if line:
         st.caption(line)
+    measured = llm_line(latest)
+    if measured:
+        st.caption(measured)
+
+
+def llm_checkboxes(project) -> tuple[bool, bool]:
+    """(measure the language model too, allow its host when it is not this machine): checkboxes inside the form,
+    for the model of the project's settings (those the Run suggestions form saves)."""
+    from workbench.llm.config import LLMConfigError, load_config
+    from workbench.ui.review.llm import remote_host
+
+    try:
+        config = load_config(project.db)
+    except LLMConfigError:
+        config = None
+    which = (f"{config.model} at {config.url}" if config and config.model
+             else "the project's model (none is set yet: run the llm method above once, saving its settings)")
+    measure = st.checkbox("Also measure the language model (asks it about every coded passage not answered before)",
+                          key="validate_llm", help=f"Measures {which}, from the project's settings. Its answers "
+                                                   "are stored and reused by later runs and validations.")
+    host = remote_host(config.url) if config else None
+    allow = False
+    if host:
+        allow = st.checkbox(f"Allow {host}, which is not this machine (the coded passages are sent to it)",
+                            key="validate_llm_allow_remote")
+    return measure, allow
+
+
+def llm_line(latest: Mapping[str, Any]) -> str:
+    """'Language model measured: MODEL at URL (prompt template v1); 40 segments asked…' when the validation
+    measured one, else ''."""
+    measured = (latest.get("settings") or {}).get("llm")
+    if not measured:
+        return ""
+    from workbench.llm.session import describe_stats
+
+    stats = describe_stats(measured["stats"]).removeprefix("llm: ") if measured.get("stats") else ""
+    return (f"Language model measured (method llm): {measured.get('model')} at {measured.get('url')}, prompt "
+            f"template {measured.get('prompt_template')}" + (f"; {stats}" if stats else "."))
