@@ -62,6 +62,7 @@ def main() -> None:
     parser.add_argument("--model", help="Model name on that server")
     parser.add_argument("--limit", type=int, default=40, help="Segments to ask about (0: every one)")
     parser.add_argument("--concurrency", type=int, default=1)
+    parser.add_argument("--prompt", choices=["full", "compact"], default="full")
     parser.add_argument("--json", dest="json_out", help="Write the figures to this JSON file")
     args = parser.parse_args()
 
@@ -86,7 +87,8 @@ def main() -> None:
         server = nullcontext(args.url) if args.url else llm_server.gemma_server()
         with server as url:
             model = args.model or llm_server.MODEL
-            session = open_session(project.db, {"url": url, "model": model, "concurrency": args.concurrency})
+            session = open_session(project.db, {"url": url, "model": model, "concurrency": args.concurrency,
+                                                      "prompt": args.prompt})
             with Progress(transient=True) as bar:
                 task = bar.add_task(f"Asking {model}", total=len(segments))
                 answers = ask_segments(project.db, session, segments,

@@ -86,20 +86,22 @@ class StubServer:
                     stub.in_flight += 1
                     stub.most_in_flight = max(stub.most_in_flight, stub.in_flight)
                 try:
-                    form = (payload.get("response_format") or {}).get("type")
-                    if form in stub.refuse_formats:
-                        self._send(400, {"error": f"response_format {form} not supported"})
-                        return
-                    reply = stub.answer(passage_of(payload), payload)
-                    if isinstance(reply, tuple):
-                        self._send(*reply)
-                        return
-                    self._send(200, {"id": "x", "object": "chat.completion", "model": payload.get("model"),
-                                     "system_fingerprint": "stub-1",
-                                     "choices": [{"index": 0, "finish_reason": "stop",
-                                                  "message": {"role": "assistant", "content": reply}}]})
-                finally:
+                    status, body = self._reply(payload)
+                finally:  # counted out before the answer leaves, so the client's next request never overlaps it
                     with stub._lock:
                         stub.in_flight -= 1
+                self._send(status, body)
+
+            def _reply(self, payload: dict) -> tuple[int, object]:
+                form = (payload.get("response_format") or {}).get("type")
+                if form in stub.refuse_formats:
+                    return 400, {"error": f"response_format {form} not supported"}
+                reply = stub.answer(passage_of(payload), payload)
+                if isinstance(reply, tuple):
+                    return reply
+                return 200, {"id": "x", "object": "chat.completion", "model": payload.get("model"),
+                             "system_fingerprint": "stub-1",
+                             "choices": [{"index": 0, "finish_reason": "stop",
+                                          "message": {"role": "assistant", "content": reply}}]}
 
         return Handler

@@ -120,13 +120,13 @@ def test_the_prompt_key_includes_the_template_version_and_every_setting_that_cha
                session.prompt_key("c" * 64, base, "sha256:" + "b" * 64),
                session.prompt_key("c" * 64, base, None)]
     for name, value in (("model", "other"), ("temperature", 0.7), ("seed", 7), ("url", "http://127.0.0.1:2/v1"),
-                        ("max_tokens", 100)):
+                        ("max_tokens", 100), ("prompt", "compact")):
         changed.append(session.prompt_key("c" * 64, LLMConfig(**{**base.__dict__, name: value}), "sha256:" + "a" * 64))
     # timeout, retries and concurrency do not change what the model answers
     for name, value in (("timeout", 5.0), ("retries", 0), ("concurrency", 9)):
         assert session.prompt_key("c" * 64, LLMConfig(**{**base.__dict__, name: value}), "sha256:" + "a" * 64) == key
     assert len(set(changed) | {key}) == len(changed) + 1
-    monkeypatch.setattr(session, "TEMPLATE_VERSION", "codes-json-999")
+    monkeypatch.setattr(prompt, "TEMPLATE_VERSION", "codes-json-999")
     assert session.prompt_key("c" * 64, base, "sha256:" + "a" * 64) != key
 
 
@@ -552,3 +552,26 @@ def test_no_server_is_one_clear_error_naming_the_address(monkeypatch):
         with pytest.raises(LLMRequestError) as failed:
             client.complete(MESSAGES, SCHEMA)
         assert "no answer after 2 tries: ConnectError" in failed.value.message
+
+
+def test_the_compact_prompt_keeps_each_codes_first_sentence_of_definition_only(tmp_path):
+    codes = [{"id": "skills", "parent_id": None, "label": "Skills", "description": "Skills in the firm. More words.",
+              "include": ["Training"], "exclude": ["Pay"], "examples": ["We train our own."]},
+             {"id": "skills_ageing", "parent_id": "skills", "label": "Ageing", "description": "An ageing workforce",
+              "include": [], "exclude": [], "examples": []}]
+    system = prompt.build_messages(codes, "A passage of text.", compact=True)[0]["content"]
+    assert "- skills (Skills): Skills in the firm.\n" in system
+    assert "- skills_ageing (Skills > Ageing): An ageing workforce\n" in system
+    assert "More words" not in system and "Training" not in system and "We train our own" not in system
+    assert prompt.template_name("compact") == prompt.TEMPLATE_VERSION + "-compact"
+    assert prompt.template_name("full") == prompt.TEMPLATE_VERSION
+    with pytest.raises(LLMConfigError):
+        load_config_in(tmp_path / "project.db", prompt="short")
+
+
+def load_config_in(path, **values):
+    from workbench.llm.config import load_config
+    from workbench.project import Project
+
+    with Project(path) as project:
+        return load_config(project.db, **values)

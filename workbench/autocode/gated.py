@@ -61,7 +61,7 @@ def suggest_gated(db, validation: dict, code_ids: list[str] | None = None, docum
     scores = method_scores(data, train, test, example_training(db, data.codes), [m for m in methods if m != "llm"])
     llm_reasons = {}
     if "llm" in methods:  # the model's answers (asked now where missing), if it is still the model validated
-        llm_off = _llm_scores(db, validation, data, test, scores, llm_reasons)
+        llm_off = _llm_scores(db, validation, data, test, scores, llm_reasons, progress)
         for code_id in [c for c, e in passed.items() if e["method"] == "llm" and llm_off]:
             result["off"][code_id] = llm_off
             del passed[code_id]
@@ -97,7 +97,7 @@ def suggest_gated(db, validation: dict, code_ids: list[str] | None = None, docum
     return result
 
 
-def _llm_scores(db, validation: dict, data, test, scores: dict, reasons: dict) -> str | None:
+def _llm_scores(db, validation: dict, data, test, scores: dict, reasons: dict, progress=None) -> str | None:
     """Put the language model's scores of the test rows in scores["llm"] and its quote and rationale per (segment,
     code) in reasons; returns why llm codes are off instead when the server or model is not the one validated or
     does not answer."""
@@ -115,7 +115,7 @@ def _llm_scores(db, validation: dict, data, test, scores: dict, reasons: dict) -
             return ("measured with another language model, server, prompt or codebook than the project's now: "
                     "validate again with --llm")
         segment_ids = [data.segment_ids[k] for k in test]
-        scores["llm"] = llm_scores(db, session, segment_ids)
+        scores["llm"] = llm_scores(db, session, segment_ids, progress)
         reasons.update(llm_answers_reasons(db, session, segment_ids))
     except WorkbenchError as exc:
         return f"the language model did not answer: {exc.message}"

@@ -58,18 +58,21 @@ def show(ctx):
 @click.option("--timeout", type=float, help="Seconds to wait for one answer (default 120).")
 @click.option("--retries", type=int, help="Further tries after a failed request, with backoff (default 3).")
 @click.option("--concurrency", type=int, help="Requests in flight at once (default 2).")
+@click.option("--prompt", type=click.Choice(["full", "compact"]),
+              help="full (default): each code's definition, criteria and examples; compact: the first sentence of "
+                   "each definition, for models with a short context.")
 @click.option("--allow-host", "allowed_hosts", multiple=True,
               help="A host other than this machine that may be sent passages (repeatable; replaces the list).")
 @json_output(text=_print_config)
 @click.pass_context
-def set_(ctx, url, model, temperature, seed, timeout, retries, concurrency, allowed_hosts):
+def set_(ctx, url, model, temperature, seed, timeout, retries, concurrency, prompt, allowed_hosts):
     """Store language-model settings in the project."""
     from dataclasses import asdict
 
     from workbench.llm.config import save_config
 
     config = save_config(project_of(ctx).db, url=url, model=model, temperature=temperature, seed=seed,
-                         timeout=timeout, retries=retries, concurrency=concurrency,
+                         timeout=timeout, retries=retries, concurrency=concurrency, prompt=prompt,
                          allowed_hosts=list(allowed_hosts) or None)
     return asdict(config)
 

@@ -41,6 +41,7 @@ class LLMConfig:
     retries: int = 3  # more tries after a failed request, with backoff
     concurrency: int = 2  # requests in flight at once
     max_tokens: int = 512
+    prompt: str = "full"  # or "compact" (see workbench.llm.prompt.PROMPTS)
     allowed_hosts: list[str] = field(default_factory=list)  # hosts other than loopback that may be contacted
 
     def provenance(self) -> dict:
@@ -95,6 +96,10 @@ def load_config(db, **overrides) -> LLMConfig:
         config.concurrency, config.max_tokens = max(1, int(config.concurrency)), int(config.max_tokens)
     except (TypeError, ValueError) as exc:
         raise LLMConfigError(f"language-model settings are not valid: {exc}") from exc
+    from workbench.llm.prompt import PROMPTS
+
+    if config.prompt not in PROMPTS:
+        raise LLMConfigError(f"unknown prompt {config.prompt!r}", hint="one of: " + ", ".join(PROMPTS))
     config.url = config.url.rstrip("/")
     return config
 

@@ -13,11 +13,28 @@ does, so that stored answers of an older prompt are never mixed with new ones.
 from __future__ import annotations
 
 TEMPLATE_VERSION = "codes-json-2"
+# full: each code's definition, criteria and examples (about 6,000 tokens for the sample codebook); compact: each
+# code's first sentence of definition only, for models with a short context (Ollama's default is 2,048 or 4,096
+# tokens unless OLLAMA_CONTEXT_LENGTH raises it) or little capacity.
+PROMPTS = ("full", "compact")
 CONFIDENCE = {"high": 1.0, "medium": 0.75, "low": 0.5}  # the score a suggestion gets from its confidence
 MAX_CONTEXT_CHARS = 600  # of each neighbouring turn
 
 
-def _code_block(code: dict, path: str) -> str:
+def template_name(prompt: str = "full") -> str:
+    """The template's name as runs record it and prompt keys hash it: its version, and the variant if not full."""
+    return TEMPLATE_VERSION if prompt == "full" else f"{TEMPLATE_VERSION}-{prompt}"
+
+
+def _first_sentence(text: str) -> str:
+    text = " ".join(str(text).split())
+    end = text.find(". ")
+    return text if end < 0 else text[:end + 1]
+
+
+def _code_block(code: dict, path: str, compact: bool = False) -> str:
+    if compact:
+        return f"- {code['id']} ({path}): {_first_sentence(code.get('description') or '')}".rstrip(": ")
     lines = [f"- {code['id']} ({path})"]
     if code.get("description"):
         lines.append(f"  Definition: {' '.join(str(code['description']).split())}")
@@ -29,8 +46,9 @@ def _code_block(code: dict, path: str) -> str:
     return "\n".join(lines)
 
 
-def codebook_text(codes: list[dict]) -> str:
-    """The codes in tree order, each with its path, definition, criteria and up to three examples."""
+def codebook_text(codes: list[dict], compact: bool = False) -> str:
+    """The codes in tree order, each with its path, definition, criteria and up to three examples (compact: the
+    first sentence of its definition only)."""
     labels = {c["id"]: c.get("label") or c["id"] for c in codes}
     parents = {c["id"]: c.get("parent_id") for c in codes}
 
@@ -41,14 +59,14 @@ def codebook_text(codes: list[dict]) -> str:
             code_id = parents.get(code_id)
         return " > ".join(reversed(parts))
 
-    return "\n".join(_code_block(c, path(c["id"])) for c in codes)
+    return "\n".join(_code_block(c, path(c["id"]), compact) for c in codes)
 
 
-def system_message(codes: list[dict]) -> str:
+def system_message(codes: list[dict], compact: bool = False) -> str:
     return (
         "You are a careful qualitative researcher coding interview transcripts and documents against a codebook.\n"
-        "Codebook (code id, path, definition, criteria, examples):\n"
-        f"{codebook_text(codes)}\n\n"
+        f"Codebook (code id, path, definition{'' if compact else ', criteria, examples'}):\n"
+        f"{codebook_text(codes, compact)}\n\n"
         "Task: read the PASSAGE and decide which codes apply to it. The turns before and after are context only: "
         "never code them. Apply a code only when the passage itself clearly fits its definition; prefer the most "
         "specific code. Most passages carry no code or one code.\n"
@@ -70,12 +88,12 @@ def _turn(label: str, turn: dict | None) -> str:
 
 
 def build_messages(codes: list[dict], text: str, speaker: str | None = None, before: dict | None = None,
-                   after: dict | None = None, title: str | None = None) -> list[dict]:
+                   after: dict | None = None, title: str | None = None, compact: bool = False) -> list[dict]:
     """Chat messages asking for the codes of one passage."""
     user = (f"Document: {title}\n" if title else "") + _turn("Turn before", before) + (
         f"PASSAGE{' (' + speaker + ')' if speaker else ''}:\n{text}\n") + _turn("Turn after", after) + (
         "Which codes apply to the PASSAGE? Answer with the JSON object only.")
-    return [{"role": "system", "content": system_message(codes)}, {"role": "user", "content": user}]
+    return [{"role": "system", "content": system_message(codes, compact)}, {"role": "user", "content": user}]
 
 
 def answer_schema(code_ids: list[str]) -> dict:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from workbench.llm.client import ChatClient, LLMRequestError, LLMServerError
 from workbench.llm.config import LLMConfig, check_host, load_config, require_model
-from workbench.llm.prompt import TEMPLATE_VERSION, answer_schema, build_messages
+from workbench.llm.prompt import answer_schema, build_messages, template_name
 
 SAVE_EVERY = 8  # answers written per transaction while a run goes on
 
@@ -34,7 +34,8 @@ class LLMSession:
 
     def provenance(self) -> dict:
         return {**self.config.provenance(), "digest": self.info.get("digest"), "server": self.info.get("details"),
-                "listed": self.config.model in self.info.get("models", []), "prompt_template": TEMPLATE_VERSION,
+                "listed": self.config.model in self.info.get("models", []),
+                "prompt_template": template_name(self.config.prompt),
                 "prompt_key": self.key, "remote": self.remote}
 
     def close(self) -> None:
@@ -43,7 +44,8 @@ class LLMSession:
 
 
 def prompt_key(codebook_sha256: str, config: LLMConfig, digest: str | None) -> str:
-    canonical = json.dumps({"template": TEMPLATE_VERSION, "codebook": codebook_sha256, "url": config.url,
+    canonical = json.dumps({"template": template_name(config.prompt), "codebook": codebook_sha256,
+                            "url": config.url,
                             "model": config.model, "digest": digest, "temperature": config.temperature,
                             "seed": config.seed, "max_tokens": config.max_tokens}, sort_keys=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -74,7 +76,8 @@ def _ask_one(session: LLMSession, segment: dict, neighbours: dict) -> dict:
     from workbench.llm.answers import read_answer
 
     before, after = neighbours.get(segment["segment_id"], (None, None))
-    messages = build_messages(session.codes, segment["text"], segment.get("speaker"), before, after)
+    messages = build_messages(session.codes, segment["text"], segment.get("speaker"), before, after,
+                              compact=session.config.prompt == "compact")
     started = time.perf_counter()
     text, meta = session.client.complete(messages, answer_schema([c["id"] for c in session.codes]))
     answer = read_answer(text, segment["text"], [c["id"] for c in session.codes])
