@@ -575,3 +575,13 @@ def load_config_in(path, **values):
 
     with Project(path) as project:
         return load_config(project.db, **values)
+
+
+def test_a_project_without_codes_is_one_clear_error_before_anything_is_asked(tmp_path):
+    from workbench.errors import NotFoundError
+    from workbench.llm.session import open_session
+    from workbench.project import Project
+
+    with Project(tmp_path / "project.db") as project, pytest.raises(NotFoundError) as caught:
+        open_session(project.db, {"url": "http://127.0.0.1:9/v1", "model": "m"})
+    assert "no codes" in caught.value.message and "codebook load" in caught.value.hint

@@ -12,7 +12,7 @@ does, so that stored answers of an older prompt are never mixed with new ones.
 
 from __future__ import annotations
 
-TEMPLATE_VERSION = "codes-json-2"
+TEMPLATE_VERSION = "codes-json-3"
 # full: each code's definition, criteria and examples (about 6,000 tokens for the sample codebook); compact: each
 # code's first sentence of definition only, for models with a short context (Ollama's default is 2,048 or 4,096
 # tokens unless OLLAMA_CONTEXT_LENGTH raises it) or little capacity.
@@ -108,8 +108,8 @@ def answer_schema(code_ids: list[str]) -> dict:
                     "type": "object",
                     "properties": {
                         "code": {"type": "string", "enum": list(code_ids)},
-                        "quote": {"type": "string", "maxLength": 300},
-                        "rationale": {"type": "string", "maxLength": 200},
+                        "quote": {"type": "string"},
+                        "rationale": {"type": "string"},
                         "confidence": {"type": "string", "enum": list(CONFIDENCE)},
                     },
                     "required": ["code", "quote", "rationale", "confidence"],

@@ -13,6 +13,7 @@ import json
 import time
 from dataclasses import dataclass, field
 
+from workbench.errors import NotFoundError
 from workbench.llm.client import ChatClient, LLMRequestError, LLMServerError
 from workbench.llm.config import LLMConfig, check_host, load_config, require_model
 from workbench.llm.prompt import answer_schema, build_messages, template_name
@@ -60,13 +61,16 @@ def open_session(db, overrides: dict | None = None, code_ids: list[str] | None =
 
     config = require_model(load_config(db, **(overrides or {})))
     remote = check_host(config, allow_remote)
+    codes = scope_codes(db, code_ids)
+    if not codes:
+        raise NotFoundError("the project has no codes to ask the model about",
+                            hint="load a codebook first (`workbench codebook load FILE`)")
     client = ChatClient(config)
     try:
         info = client.server_info()
     except BaseException:
         client.close()
         raise
-    codes = scope_codes(db, code_ids)
     session = LLMSession(config, codes, info, remote, client=client)
     session.key = prompt_key(codebook_sha256(db, code_ids), config, info.get("digest"))
     return session
