@@ -63,6 +63,8 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=40, help="Segments to ask about (0: every one)")
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--prompt", choices=["full", "compact"], default="full")
+    parser.add_argument("--no-json-constraint", action="store_true",
+                        help="Do not ask the server to hold answers to the JSON schema (the parser alone reads them)")
     parser.add_argument("--json", dest="json_out", help="Write the figures to this JSON file")
     args = parser.parse_args()
 
@@ -88,7 +90,8 @@ def main() -> None:
         with server as url:
             model = args.model or llm_server.MODEL
             session = open_session(project.db, {"url": url, "model": model, "concurrency": args.concurrency,
-                                                      "prompt": args.prompt})
+                                                      "prompt": args.prompt,
+                                                      "json_constraint": not args.no_json_constraint})
             with Progress(transient=True) as bar:
                 task = bar.add_task(f"Asking {model}", total=len(segments))
                 answers = ask_segments(project.db, session, segments,
@@ -100,6 +103,7 @@ def main() -> None:
         figures = {
             "model": model, "server": "packaged (llama-cpp-python)" if not args.url else url,
             "prompt_template": session.provenance()["prompt_template"], "segments": len(segments),
+            "json_constraint": session.config.json_constraint,
             "documents": len(documents), "llm": {**stats, "theme": scores(theme_units(project.db, gold),
                                                                           theme_units(project.db, llm_pairs))["macro"]},
             "rules": {"seconds": round(rule_seconds, 3),

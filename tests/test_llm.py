@@ -120,7 +120,8 @@ def test_the_prompt_key_includes_the_template_version_and_every_setting_that_cha
                session.prompt_key("c" * 64, base, "sha256:" + "b" * 64),
                session.prompt_key("c" * 64, base, None)]
     for name, value in (("model", "other"), ("temperature", 0.7), ("seed", 7), ("url", "http://127.0.0.1:2/v1"),
-                        ("max_tokens", 100), ("prompt", "compact")):
+                        ("max_tokens", 100), ("prompt", "compact"),
+                        ("json_constraint", False)):
         changed.append(session.prompt_key("c" * 64, LLMConfig(**{**base.__dict__, name: value}), "sha256:" + "a" * 64))
     # timeout, retries and concurrency do not change what the model answers
     for name, value in (("timeout", 5.0), ("retries", 0), ("concurrency", 9)):
@@ -457,6 +458,13 @@ def test_a_refused_json_constraint_falls_back_and_the_working_form_is_kept(refus
         client.complete(MESSAGES, SCHEMA)
         assert len(server.requests) == len(sent) + 1  # the next request goes straight to the working form
         assert (server.requests[-1].get("response_format") or {}).get("type") == (None if form == "none" else form)
+
+
+def test_without_the_json_constraint_no_response_format_is_sent():
+    with StubServer(answer=lambda passage, payload: reply()) as server, \
+            ChatClient(config_for(server, retries=0, json_constraint=False)) as client:
+        text, meta = client.complete(MESSAGES, SCHEMA)
+        assert meta["format"] == "none" and "response_format" not in server.requests[0]
 
 
 def flaky(statuses):

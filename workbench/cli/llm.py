@@ -61,11 +61,14 @@ def show(ctx):
 @click.option("--prompt", type=click.Choice(["full", "compact"]),
               help="full (default): each code's definition, criteria and examples; compact: the first sentence of "
                    "each definition, for models with a short context.")
+@click.option("--json-constraint/--no-json-constraint", default=None,
+              help="Ask the server to hold answers to the JSON schema (default on); off, the tolerant parser alone "
+                   "reads them (llama-cpp-python's constrained sampling is slow with large vocabularies).")
 @click.option("--allow-host", "allowed_hosts", multiple=True,
               help="A host other than this machine that may be sent passages (repeatable; replaces the list).")
 @json_output(text=_print_config)
 @click.pass_context
-def set_(ctx, url, model, temperature, seed, timeout, retries, concurrency, prompt, allowed_hosts):
+def set_(ctx, url, model, temperature, seed, timeout, retries, concurrency, prompt, json_constraint, allowed_hosts):
     """Store language-model settings in the project."""
     from dataclasses import asdict
 
@@ -73,6 +76,7 @@ def set_(ctx, url, model, temperature, seed, timeout, retries, concurrency, prom
 
     config = save_config(project_of(ctx).db, url=url, model=model, temperature=temperature, seed=seed,
                          timeout=timeout, retries=retries, concurrency=concurrency, prompt=prompt,
+                         json_constraint=json_constraint,
                          allowed_hosts=list(allowed_hosts) or None)
     return asdict(config)
 

@@ -46,7 +46,7 @@ class ChatClient:
         import httpx
 
         self.config = config
-        self.format = FORMATS[0]
+        self.format = FORMATS[0] if config.json_constraint else FORMATS[-1]
         self._lock = threading.Lock()
         self._http = httpx.Client(timeout=httpx.Timeout(config.timeout, connect=min(10.0, config.timeout)),
                                   follow_redirects=False, trust_env=False)

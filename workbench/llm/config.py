@@ -42,6 +42,7 @@ class LLMConfig:
     concurrency: int = 2  # requests in flight at once
     max_tokens: int = 512
     prompt: str = "full"  # or "compact" (see workbench.llm.prompt.PROMPTS)
+    json_constraint: bool = True  # ask the server to hold the answer to the JSON schema (off: the parser alone)
     allowed_hosts: list[str] = field(default_factory=list)  # hosts other than loopback that may be contacted
 
     def provenance(self) -> dict:

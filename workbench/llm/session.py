@@ -48,7 +48,8 @@ def prompt_key(codebook_sha256: str, config: LLMConfig, digest: str | None) -> s
     canonical = json.dumps({"template": template_name(config.prompt), "codebook": codebook_sha256,
                             "url": config.url,
                             "model": config.model, "digest": digest, "temperature": config.temperature,
-                            "seed": config.seed, "max_tokens": config.max_tokens}, sort_keys=True)
+                            "seed": config.seed, "max_tokens": config.max_tokens,
+                            "json_constraint": config.json_constraint}, sort_keys=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
