@@ -201,7 +201,7 @@ def rules_benchmark(project, repeat: int = 3) -> dict:
     started = time.perf_counter()
     lookup_nlp()  # the pipeline rules use unless a pattern needs the small model
     load_s = time.perf_counter() - started
-    texts = [r[0] for r in db.execute("SELECT text FROM segments ORDER BY id")]
+    texts = segment_texts(db)
     words = sum(len(t.split()) for t in texts)
 
     def run_rules():
@@ -262,6 +262,14 @@ def semantic_benchmark(project, n_segments: int = 10_000) -> dict:
             "warm_score_s": warm["score_seconds"], "classifier_codes": classifiers}
 
 
+def segment_texts(db) -> list[str]:
+    """The text of every segment of the project, in id order."""
+    from workbench.store.segments import segment_batches
+
+    _, batches = segment_batches(db, None, include_structure=True)
+    return [row[4] for batch in batches for row in batch]
+
+
 def encoder_benchmark(names: list[str], repeat: int = 3) -> tuple[int, list[dict]]:
     """Segments/s of each encoder over the sample corpus's segments, interleaved rounds, best round kept."""
     import numpy as np
@@ -272,7 +280,7 @@ def encoder_benchmark(names: list[str], repeat: int = 3) -> tuple[int, list[dict
     with tempfile.TemporaryDirectory() as tmp:
         project = Project(Path(tmp) / "corpus.db")
         project.documents.ingest([ROOT / "corpus" / "sources"], manifest=ROOT / "corpus" / "manifest.csv")
-        texts = [r[0] for r in project.db.execute("SELECT text FROM segments ORDER BY id")]
+        texts = segment_texts(project.db)
         project.close()
     names = [TORCH_MINILM] + [n for n in names if n != TORCH_MINILM]
     rows = {}

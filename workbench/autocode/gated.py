@@ -102,7 +102,7 @@ def _llm_scores(db, validation: dict, data, test, scores: dict, reasons: dict, p
     code) in reasons; returns why llm codes are off instead when the server or model is not the one validated or
     does not answer."""
     from workbench.errors import WorkbenchError
-    from workbench.llm.method import llm_answers_reasons, llm_scores
+    from workbench.llm.method import llm_scores
     from workbench.llm.session import open_session
 
     measured = (validation.get("settings") or {}).get("llm") or {}
@@ -114,9 +114,7 @@ def _llm_scores(db, validation: dict, data, test, scores: dict, reasons: dict, p
         if session.key != measured.get("prompt_key"):
             return ("measured with another language model, server, prompt or codebook than the project's now: "
                     "validate again with --llm")
-        segment_ids = [data.segment_ids[k] for k in test]
-        scores["llm"] = llm_scores(db, session, segment_ids, progress)
-        reasons.update(llm_answers_reasons(db, session, segment_ids))
+        scores["llm"] = llm_scores(db, session, [data.segment_ids[k] for k in test], progress, reasons)
     except WorkbenchError as exc:
         return f"the language model did not answer: {exc.message}"
     finally:

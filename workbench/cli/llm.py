@@ -99,12 +99,6 @@ def _print_check(info) -> None:
 @click.pass_context
 def check(ctx, url, model, allow_remote):
     """Ask the server which models it serves (nothing is sent but the request for its list)."""
-    from workbench.llm.client import ChatClient
-    from workbench.llm.config import check_host, load_config
+    from workbench.llm.session import check_server
 
-    config = load_config(project_of(ctx).db, **llm_overrides(url, model))
-    remote = check_host(config, allow_remote)
-    with ChatClient(config) as client:
-        info = client.server_info()
-    return {"url": config.url, "model": config.model, "listed": config.model in info["models"], **info,
-            "remote": remote}
+    return check_server(project_of(ctx).db, llm_overrides(url, model), allow_remote)

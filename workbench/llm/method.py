@@ -9,19 +9,16 @@ from __future__ import annotations
 from workbench.llm.answers import score_of
 from workbench.llm.session import LLMSession, ask_segments
 
-MIN_WORDS = 3  # as validation: shorter segments are not asked about
-
 
 def scoped_segments(db, document_ids: list[int] | None, include_interviewer: bool = False,
                     include_structure: bool = False) -> list[dict]:
-    """The segments suggestions look at in these documents (None: all), in reading order."""
-    from workbench.autocode.scope import interviewer_segment_ids
-    from workbench.store.validations import document_segments
+    """The segments suggestions look at in these documents (None: all), in reading order, as validation takes
+    them (`workbench.validation.dataset.segments_in_scope`)."""
+    from workbench.validation.dataset import segments_in_scope
 
-    rows = document_segments(db, document_ids, include_structure)
-    questions = set() if include_interviewer else interviewer_segment_ids(db, document_ids)
+    rows, keep = segments_in_scope(db, document_ids, include_interviewer, include_structure)
     return [{"segment_id": r[0], "document_id": r[1], "start": r[2], "end": r[3], "text": r[4], "speaker": r[5]}
-            for r in rows if r[0] not in questions and len(r[4].split()) >= MIN_WORDS]
+            for r in (rows[k] for k in keep)]
 
 
 def reason_of(code: dict, model: str) -> str:
@@ -66,9 +63,11 @@ def suggest_llm(db, session: LLMSession, document_ids: list[int] | None = None, 
             "digest": session.info.get("digest")}
 
 
-def llm_scores(db, session: LLMSession, segment_ids: list[int], progress=None) -> dict:
+def llm_scores(db, session: LLMSession, segment_ids: list[int], progress=None,
+               reasons: dict | None = None) -> dict:
     """{code id: score per segment (0: not given)} for the codes offered, each code also scoring where one of its
-    sub-codes was given (as labels roll up in validation); asks for segments not yet answered."""
+    sub-codes was given (as labels roll up in validation); asks for segments not yet answered. With `reasons`,
+    fills it with {(segment id, code id): the model's quote and rationale} from the same answers."""
     import numpy as np
 
     from workbench.store.codes import ancestor_chains
@@ -86,18 +85,6 @@ def llm_scores(db, session: LLMSession, segment_ids: list[int], progress=None) -
             for target in chains.get(code["code"], [code["code"]]):
                 if target in scores:
                     scores[target][k] = max(scores[target][k], score_of(code))
+                if reasons is not None:
+                    reasons.setdefault((segment_id, target), reason_of(code, session.config.model))
     return scores
-
-
-def llm_answers_reasons(db, session: LLMSession, segment_ids: list[int]) -> dict[tuple[int, str], str]:
-    """{(segment id, code id): the model's quote and rationale} from the stored answers, parents included."""
-    from workbench.store.codes import ancestor_chains
-    from workbench.store.llm_answers import stored_answers
-
-    chains = ancestor_chains(db)
-    out = {}
-    for segment_id, answer in stored_answers(db, session.key, segment_ids).items():
-        for code in answer["answer"].get("codes") or []:
-            for target in chains.get(code["code"], [code["code"]]):
-                out.setdefault((segment_id, target), reason_of(code, session.config.model))
-    return out

@@ -77,6 +77,17 @@ def open_session(db, overrides: dict | None = None, code_ids: list[str] | None =
     return session
 
 
+def check_server(db, overrides: dict | None = None, allow_remote: bool = False) -> dict:
+    """What the server says, asking only for its list of models: {url, model, listed, models, digest, details,
+    remote}; raises as open_session does for a host not allowed or no server answering."""
+    config = load_config(db, **(overrides or {}))
+    remote = check_host(config, allow_remote)
+    with ChatClient(config) as client:
+        info = client.server_info()
+    return {"url": config.url, "model": config.model, "listed": config.model in info["models"], **info,
+            "remote": remote}
+
+
 def _ask_one(session: LLMSession, segment: dict, neighbours: dict) -> dict:
     from workbench.llm.answers import read_answer
 

@@ -75,6 +75,19 @@ def _with_context(vectors, documents) -> np.ndarray:
     return (mixed / np.where(norms == 0, 1, norms)).astype(np.float32)
 
 
+def segments_in_scope(db, document_ids: list[int] | None, include_interviewer: bool = False,
+                      include_structure: bool = False) -> tuple[list[tuple], list[int]]:
+    """(every segment row (id, document_id, start, end, text, speaker) of these documents (None: all) in reading
+    order, the positions of those suggestions look at): not the interviewer's or moderator's turns unless
+    include_interviewer, not structure unless include_structure, at least MIN_WORDS words."""
+    from workbench.autocode.scope import interviewer_segment_ids
+    from workbench.store.validations import document_segments
+
+    rows = document_segments(db, document_ids, include_structure)
+    questions = set() if include_interviewer else interviewer_segment_ids(db, document_ids)
+    return rows, [k for k, r in enumerate(rows) if r[0] not in questions and len(r[4].split()) >= MIN_WORDS]
+
+
 def build_dataset(db, coder: str | None, document_ids: list[int] | None, code_ids: list[str] | None = None,
                   with_vectors: bool = True, with_rules: bool = True, progress=None) -> Dataset:
     """The segments of these documents (None: all) with the coder's labels (None: no labels), embeddings and
@@ -82,16 +95,12 @@ def build_dataset(db, coder: str | None, document_ids: list[int] | None, code_id
     import numpy as np
 
     from workbench.autocode.context import classifier_embeddings
-    from workbench.autocode.scope import interviewer_segment_ids
     from workbench.store.codes import ancestor_chains, scope_codes
     from workbench.store.codings import coded_segment_rows
-    from workbench.store.validations import document_segments
 
     codes = scope_codes(db, code_ids)
     chains = ancestor_chains(db)
-    rows = document_segments(db, document_ids)
-    questions = interviewer_segment_ids(db, document_ids)
-    keep = [k for k, r in enumerate(rows) if r[0] not in questions and len(r[4].split()) >= MIN_WORDS]
+    rows, keep = segments_in_scope(db, document_ids)
     data = Dataset(segment_ids=[rows[k][0] for k in keep], documents=np.array([rows[k][1] for k in keep], dtype=np.int64),
                    spans=[(rows[k][2], rows[k][3]) for k in keep], codes=codes,
                    words=np.array([len(rows[k][4].split()) for k in keep], dtype=np.int64),

@@ -116,17 +116,13 @@ def llm_inputs(project) -> LLMChoice:
 
 def check_server(project, choice: LLMChoice) -> str:
     """One line on what the server lists (only the list of models is asked for)."""
-    from workbench.llm.client import ChatClient
-    from workbench.llm.config import check_host
+    from workbench.llm.session import check_server as ask_server
 
-    config = load_config(project.db, **choice.overrides())
     with page_hints():
-        check_host(config, choice.allow_remote)
-        with ChatClient(config) as client:
-            info = client.server_info()
-    line = f"The server at {config.url} answers; it lists: {', '.join(info['models']) or '(no models)'}."
-    if config.model and config.model not in info["models"]:
-        line += f" {config.model} is not among them (the server may still serve it under another name)."
+        info = ask_server(project.db, choice.overrides(), choice.allow_remote)
+    line = f"The server at {info['url']} answers; it lists: {', '.join(info['models']) or '(no models)'}."
+    if info["model"] and not info["listed"]:
+        line += f" {info['model']} is not among them (the server may still serve it under another name)."
     return line
 
 
